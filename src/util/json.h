@@ -1,0 +1,31 @@
+#pragma once
+// JSON and JSONL reading with errors that name the file, the line and the field.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace regenesis {
+
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+// Parses a whole JSON file; a syntax error names the file and the byte position.
+Json read_json_file(const std::filesystem::path& path);
+Json parse_json(const std::string& text, const std::string& source_name);
+
+// Calls `visit(object, line_number)` for every non-blank line. A line that is not valid JSON
+// gives an Error "path:line: ...". Errors thrown by `visit` get the path and line prefixed.
+void for_each_jsonl(const std::filesystem::path& path,
+                    const std::function<void(const Json&, long line)>& visit);
+
+// Typed field access: an Error "source: field 'name' ..." when missing or of the wrong type.
+std::string require_string(const Json& object, const std::string& field, const std::string& source);
+long long require_int(const Json& object, const std::string& field, const std::string& source);
+double require_number(const Json& object, const std::string& field, const std::string& source);
+std::optional<std::string> optional_string(const Json& object, const std::string& field,
+                                           const std::string& source);
+
+}  // namespace regenesis
