@@ -9,12 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace regenesis {
+#include "text/chat_message.h"
 
-struct ChatMessage {
-  std::string role;  // "system", "user" or "assistant"
-  std::string content;
-};
+namespace regenesis {
 
 struct SamplingParams {
   double temperature = 1.0;  // 0 means greedy
