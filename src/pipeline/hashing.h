@@ -1,0 +1,18 @@
+#pragma once
+// Stable 64-bit hashes (the same on every platform and build), for per-request sampling seeds,
+// prompt fingerprints and export content hashes. Not cryptographic.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace regenesis {
+
+// FNV-1a over the bytes, then a splitmix64 finaliser so nearby inputs spread over all bits.
+uint64_t stable_hash(std::string_view bytes);
+// A seed for one request: the same (run seed, key) always gives the same seed, whatever the
+// batch, the chunk or the resume point.
+uint64_t derive_seed(uint64_t run_seed, std::string_view key);
+// 16 lowercase hex digits.
+std::string hash_hex(std::string_view bytes);
+
+}  // namespace regenesis

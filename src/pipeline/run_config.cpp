@@ -1,0 +1,315 @@
+#include "pipeline/run_config.h"
+
+#include <map>
+#include <set>
+
+#include "pipeline/config_toml.h"
+#include "util/error.h"
+
+namespace regenesis {
+namespace {
+
+// Reads typed fields with errors that name the key path, and rejects keys it was not asked for.
+class Reader {
+ public:
+  Reader(std::string source, const std::map<std::string, long>* lines)
+      : source_(std::move(source)), lines_(lines) {}
+
+  [[noreturn]] void error(const std::string& key, const std::string& message) const {
+    long line = 0;
+    if (lines_) {
+      auto it = lines_->find(key);
+      if (it != lines_->end()) line = it->second;
+    }
+    fail_at(source_, line, key + ": " + message);
+  }
+
+  // The sub-object `name` of `parent` (empty when absent), after checking its keys.
+  const Json& section(const Json& parent, const std::string& name, const std::set<std::string>& keys) {
+    static const Json empty = Json::object();
+    auto it = parent.find(name);
+    if (it == parent.end()) return empty;
+    if (!it->is_object()) error(name, std::string("must be a table, got ") + it->type_name());
+    check_keys(*it, name, keys);
+    return *it;
+  }
+
+  void check_keys(const Json& object, const std::string& prefix, const std::set<std::string>& keys) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      if (keys.count(it.key())) continue;
+      std::string known;
+      for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+      error(prefix.empty() ? it.key() : prefix + "." + it.key(),
+            "unknown key (known keys here: " + known + ")");
+    }
+  }
+
+  void get(const Json& object, const std::string& prefix, const char* key, std::string& out) {
+    if (const Json* v = find(object, key)) {
+      if (!v->is_string()) wrong_type(prefix, key, "a string", *v);
+      out = v->get<std::string>();
+    }
+  }
+  void get(const Json& object, const std::string& prefix, const char* key, bool& out) {
+    if (const Json* v = find(object, key)) {
+      if (!v->is_boolean()) wrong_type(prefix, key, "true or false", *v);
+      out = v->get<bool>();
+    }
+  }
+  void get(const Json& object, const std::string& prefix, const char* key, double& out) {
+    if (const Json* v = find(object, key)) {
+      if (!v->is_number()) wrong_type(prefix, key, "a number", *v);
+      out = v->get<double>();
+    }
+  }
+  template <typename Int>
+  void get_int(const Json& object, const std::string& prefix, const char* key, Int& out,
+               long long min) {
+    if (const Json* v = find(object, key)) {
+      if (!v->is_number_integer()) wrong_type(prefix, key, "an integer", *v);
+      long long value = v->get<long long>();
+      if (value < min) error(path(prefix, key), "must be at least " + std::to_string(min));
+      out = static_cast<Int>(value);
+    }
+  }
+  void get(const Json& object, const std::string& prefix, const char* key,
+           std::vector<std::string>& out) {
+    if (const Json* v = find(object, key)) {
+      if (!v->is_array()) wrong_type(prefix, key, "a list of strings", *v);
+      out.clear();
+      for (const auto& item : *v) {
+        if (!item.is_string()) wrong_type(prefix, key, "a list of strings", *v);
+        out.push_back(item.get<std::string>());
+      }
+    }
+  }
+  void one_of(const std::string& prefix, const char* key, const std::string& value,
+              const std::set<std::string>& allowed) {
+    if (allowed.count(value)) return;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
+    error(path(prefix, key), "\"" + value + "\" is not one of " + list);
+  }
+
+  static std::string path(const std::string& prefix, const char* key) {
+    return prefix.empty() ? std::string(key) : prefix + "." + key;
+  }
+
+ private:
+  static const Json* find(const Json& object, const char* key) {
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+  }
+  [[noreturn]] void wrong_type(const std::string& prefix, const char* key, const char* expected,
+                               const Json& got) const {
+    error(path(prefix, key), std::string("must be ") + expected + ", got " + got.type_name() +
+                                 " " + got.dump());
+  }
+
+  std::string source_;
+  const std::map<std::string, long>* lines_;
+};
+
+std::string resolve(const std::string& value, const std::filesystem::path& base) {
+  if (value.empty()) return value;
+  std::filesystem::path p(value);
+  if (p.is_relative()) p = base / p;
+  return std::filesystem::absolute(p).lexically_normal().string();
+}
+
+void read_sampling(Reader& r, const Json& s, const std::string& prefix, SamplingConfig& out) {
+  r.get(s, prefix, "temperature", out.temperature);
+  r.get(s, prefix, "top_p", out.top_p);
+  r.get_int(s, prefix, "top_k", out.top_k, 0);
+  r.get_int(s, prefix, "max_tokens", out.max_tokens, 1);
+  r.get(s, prefix, "stop", out.stop);
+  if (out.temperature < 0) r.error(prefix + ".temperature", "must not be negative");
+  if (out.top_p <= 0 || out.top_p > 1) r.error(prefix + ".top_p", "must be in (0, 1]");
+}
+
+OrderedJson sampling_json(const SamplingConfig& s) {
+  return {{"temperature", s.temperature}, {"top_p", s.top_p}, {"top_k", s.top_k},
+          {"max_tokens", s.max_tokens}, {"stop", s.stop}};
+}
+
+RunConfig parse(const Json& root, const std::string& source, const std::filesystem::path& base,
+                const std::map<std::string, long>* lines) {
+  Reader r(source, lines);
+  if (!root.is_object()) r.error("(top level)", "must be a table");
+  r.check_keys(root, "", {"seed", "run", "model", "backend", "data", "synthesis", "filter",
+                          "rewrite", "rescue", "export"});
+  RunConfig c;
+  r.get_int(root, "", "seed", c.seed, 0);
+
+  const Json& run = r.section(root, "run", {"dir", "sync"});
+  r.get(run, "run", "dir", c.run.dir);
+  r.get(run, "run", "sync", c.run.sync);
+  r.one_of("run", "sync", c.run.sync, {"full", "normal"});
+
+  const Json& model = r.section(root, "model", {"path", "dtype", "threads", "max_batch"});
+  r.get(model, "model", "path", c.model.path);
+  r.get(model, "model", "dtype", c.model.dtype);
+  r.one_of("model", "dtype", c.model.dtype, {"f32", "bf16"});
+  r.get_int(model, "model", "threads", c.model.threads, 0);
+  r.get_int(model, "model", "max_batch", c.model.max_batch, 0);
+
+  const Json& backend = r.section(root, "backend", {"type"});
+  r.get(backend, "backend", "type", c.backend.type);
+  r.one_of("backend", "type", c.backend.type, {"embedded"});
+
+  const Json& data = r.section(root, "data", {"questions", "limit"});
+  r.get(data, "data", "questions", c.data.questions);
+  r.get_int(data, "data", "limit", c.data.limit, 0);
+
+  const Json& syn = r.section(root, "synthesis",
+                              {"prompts", "chat_template", "selections", "singletons",
+                               "chunk_questions", "temperature", "top_p", "top_k", "max_tokens",
+                               "stop"});
+  r.get(syn, "synthesis", "prompts", c.synthesis.prompts);
+  r.get(syn, "synthesis", "chat_template", c.synthesis.chat_template);
+  r.get_int(syn, "synthesis", "selections", c.synthesis.selections, 0);
+  r.get_int(syn, "synthesis", "singletons", c.synthesis.singletons, -1);
+  r.get_int(syn, "synthesis", "chunk_questions", c.synthesis.chunk_questions, 1);
+  read_sampling(r, syn, "synthesis", c.synthesis.sampling);
+
+  const Json& filter = r.section(root, "filter", {"self_judge", "require_boxed", "match",
+                                                  "max_path_tokens", "tokenizer", "max_paths"});
+  r.get(filter, "filter", "self_judge", c.filter.self_judge);
+  r.get(filter, "filter", "require_boxed", c.filter.require_boxed);
+  r.get(filter, "filter", "match", c.filter.match);
+  r.one_of("filter", "match", c.filter.match, {"typed", "paper"});
+  r.get_int(filter, "filter", "max_path_tokens", c.filter.max_path_tokens, 0);
+  r.get(filter, "filter", "tokenizer", c.filter.tokenizer);
+  r.get_int(filter, "filter", "max_paths", c.filter.max_paths, 0);
+
+  const Json& rw = r.section(root, "rewrite",
+                             {"enabled", "drop_first_paragraph_steps", "step_marker", "prefix"});
+  r.get(rw, "rewrite", "enabled", c.rewrite.enabled);
+  r.get(rw, "rewrite", "drop_first_paragraph_steps", c.rewrite.drop_first_paragraph_steps);
+  r.get(rw, "rewrite", "step_marker", c.rewrite.step_marker);
+  r.one_of("rewrite", "step_marker", c.rewrite.step_marker, {"list", "substring"});
+  r.get(rw, "rewrite", "prefix", c.rewrite.prefix);
+
+  const Json& rescue = r.section(root, "rescue", {"enabled", "selections", "drop_hint_echo",
+                                                  "temperature", "top_p", "top_k", "max_tokens",
+                                                  "stop"});
+  r.get(rescue, "rescue", "enabled", c.rescue.enabled);
+  r.get_int(rescue, "rescue", "selections", c.rescue.selections, 0);
+  r.get(rescue, "rescue", "drop_hint_echo", c.rescue.drop_hint_echo);
+  read_sampling(r, rescue, "rescue", c.rescue.sampling);
+
+  const Json& ex = r.section(root, "export", {"format", "out", "prompt", "max_per_question",
+                                              "dedup", "strip_braces", "include_rescue"});
+  r.get(ex, "export", "format", c.exporting.format);
+  r.one_of("export", "format", c.exporting.format, {"chat", "alpaca"});
+  r.get(ex, "export", "out", c.exporting.out);
+  r.get(ex, "export", "prompt", c.exporting.prompt);
+  if (!c.exporting.prompt.empty() && c.exporting.prompt.find("{question}") == std::string::npos)
+    r.error("export.prompt", "must contain {question}");
+  r.get_int(ex, "export", "max_per_question", c.exporting.max_per_question, 0);
+  r.get(ex, "export", "dedup", c.exporting.dedup);
+  r.get(ex, "export", "strip_braces", c.exporting.strip_braces);
+  r.get(ex, "export", "include_rescue", c.exporting.include_rescue);
+
+  c.run.dir = resolve(c.run.dir, base);
+  c.model.path = resolve(c.model.path, base);
+  c.data.questions = resolve(c.data.questions, base);
+  c.synthesis.prompts = resolve(c.synthesis.prompts, base);
+  c.filter.tokenizer = resolve(c.filter.tokenizer, base);
+  return c;
+}
+
+void flatten(const Json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      flatten(*it, prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else {
+    out[prefix] = j.dump();
+  }
+}
+
+}  // namespace
+
+RunConfig RunConfig::from_toml_file(const std::filesystem::path& path) {
+  std::map<std::string, long> lines;
+  Json json = toml_file_to_json(path, lines);
+  auto base = std::filesystem::absolute(path).parent_path();
+  return parse(json, path.string(), base, &lines);
+}
+
+RunConfig RunConfig::from_json(const Json& json, const std::string& source,
+                               const std::filesystem::path& base_dir) {
+  return parse(json, source, base_dir, nullptr);
+}
+
+OrderedJson RunConfig::to_json() const {
+  OrderedJson j;
+  j["seed"] = seed;
+  j["run"] = {{"dir", run.dir}, {"sync", run.sync}};
+  j["model"] = {{"path", model.path}, {"dtype", model.dtype}, {"threads", model.threads},
+                {"max_batch", model.max_batch}};
+  j["backend"] = {{"type", backend.type}};
+  j["data"] = {{"questions", data.questions}, {"limit", data.limit}};
+  OrderedJson syn = {{"prompts", synthesis.prompts}, {"chat_template", synthesis.chat_template},
+                     {"selections", synthesis.selections}, {"singletons", synthesis.singletons},
+                     {"chunk_questions", synthesis.chunk_questions}};
+  syn.update(sampling_json(synthesis.sampling));
+  j["synthesis"] = syn;
+  j["filter"] = {{"self_judge", filter.self_judge}, {"require_boxed", filter.require_boxed},
+                 {"match", filter.match}, {"max_path_tokens", filter.max_path_tokens},
+                 {"tokenizer", filter.tokenizer}, {"max_paths", filter.max_paths}};
+  j["rewrite"] = {{"enabled", rewrite.enabled},
+                  {"drop_first_paragraph_steps", rewrite.drop_first_paragraph_steps},
+                  {"step_marker", rewrite.step_marker}, {"prefix", rewrite.prefix}};
+  OrderedJson res = {{"enabled", rescue.enabled}, {"selections", rescue.selections},
+                     {"drop_hint_echo", rescue.drop_hint_echo}};
+  res.update(sampling_json(rescue.sampling));
+  j["rescue"] = res;
+  j["export"] = {{"format", exporting.format}, {"out", exporting.out},
+                 {"prompt", exporting.prompt}, {"max_per_question", exporting.max_per_question},
+                 {"dedup", exporting.dedup}, {"strip_braces", exporting.strip_braces},
+                 {"include_rescue", exporting.include_rescue}};
+  return j;
+}
+
+OrderedJson RunConfig::generation_identity(const std::string& prompt_fingerprint) const {
+  OrderedJson j;
+  j["seed"] = seed;
+  j["model"] = {{"path", model.path}, {"dtype", model.dtype}};
+  j["backend"] = {{"type", backend.type}};
+  j["data"] = {{"questions", data.questions}};
+  OrderedJson syn = {{"prompts", prompt_fingerprint}, {"chat_template", synthesis.chat_template},
+                     {"selections", synthesis.selections}, {"singletons", synthesis.singletons}};
+  syn.update(sampling_json(synthesis.sampling));
+  j["synthesis"] = syn;
+  OrderedJson res = {{"selections", rescue.selections}};
+  res.update(sampling_json(rescue.sampling));
+  j["rescue"] = res;
+  return j;
+}
+
+std::filesystem::path RunConfig::store_file() const {
+  return std::filesystem::path(run.dir) / "run.db";
+}
+
+std::filesystem::path RunConfig::export_file() const {
+  std::filesystem::path out(exporting.out);
+  return out.is_absolute() ? out : std::filesystem::path(run.dir) / out;
+}
+
+std::vector<std::string> identity_differences(const Json& stored, const Json& now) {
+  std::map<std::string, std::string> a, b;
+  flatten(stored, "", a);
+  flatten(now, "", b);
+  std::vector<std::string> out;
+  for (const auto& [key, value] : a) {
+    auto it = b.find(key);
+    if (it == b.end()) out.push_back(key + ": " + value + " -> (absent)");
+    else if (it->second != value) out.push_back(key + ": " + value + " -> " + it->second);
+  }
+  for (const auto& [key, value] : b)
+    if (!a.count(key)) out.push_back(key + ": (absent) -> " + value);
+  return out;
+}
+
+}  // namespace regenesis

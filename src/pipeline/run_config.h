@@ -1,0 +1,106 @@
+#pragma once
+// The run configuration (run.toml): every field has a default; unknown keys and wrong types are
+// errors that name the key path (and the TOML line). The resolved config (absolute paths, every
+// default filled in) is stored in the run database as JSON and read back by filter/rescue/export.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "util/json.h"
+
+namespace regenesis {
+
+struct SamplingConfig {
+  double temperature = 1.2;
+  double top_p = 0.9;
+  int top_k = 0;
+  int max_tokens = 2048;
+  std::vector<std::string> stop;
+};
+
+struct RunConfig {
+  uint64_t seed = 0;
+
+  struct Run {
+    std::string dir = "run";  // holds run.db and the export
+    std::string sync = "full";  // SQLite synchronous: "full" or "normal"
+  } run;
+
+  struct Model {
+    std::string path;
+    std::string dtype = "f32";  // "f32" or "bf16" (embedded engine)
+    int threads = 0;    // 0: every core
+    int max_batch = 0;  // 0: the engine's default
+  } model;
+
+  struct Backend {
+    std::string type = "embedded";
+  } backend;
+
+  struct Data {
+    std::string questions;
+    long limit = 0;  // 0: every question
+  } data;
+
+  struct Synthesis {
+    std::string prompts;        // "": the built-in set; else a directory
+    std::string chat_template;  // "": the model's own template; else a ChatTemplate name
+    int selections = 20;        // SELECT samples per question
+    int singletons = -1;        // raw seed guidelines as candidates; -1: all of them
+    int chunk_questions = 8;    // questions per Generator call (commit granularity)
+    SamplingConfig sampling{1.2, 0.9, 0, 2048, {"</s>", "[/INST]"}};
+  } synthesis;
+
+  struct Filter {
+    bool self_judge = false;
+    bool require_boxed = true;
+    std::string match = "typed";  // "typed" or "paper"
+    int max_path_tokens = 800;    // keep paths with fewer tokens; 0: no length filter
+    std::string tokenizer;        // "": model.path
+    int max_paths = 5;            // per question and mode; 0: no cap
+  } filter;
+
+  struct Rewrite {
+    bool enabled = true;
+    bool drop_first_paragraph_steps = false;  // the released code's behaviour when true
+    std::string step_marker = "list";         // "list" or "substring" (released code)
+    std::string prefix = "Let's think step by step.\n\n";
+  } rewrite;
+
+  struct Rescue {
+    bool enabled = true;
+    int selections = 20;
+    bool drop_hint_echo = true;  // drop rescue paths that repeat the hint prompt's wording
+    SamplingConfig sampling{0.85, 0.9, 0, 2048, {}};
+  } rescue;
+
+  struct Export {
+    std::string format = "chat";  // "chat" or "alpaca"
+    std::string out = "sft.jsonl";  // relative to run.dir
+    std::string prompt;             // "": the prompt set's train_prompt.txt
+    int max_per_question = 5;       // 0: no cap
+    bool dedup = true;
+    bool strip_braces = false;  // the released convert_format.py deletes "\boxed{" and every "}"
+    bool include_rescue = true;
+  } exporting;
+
+  // `base_dir` resolves relative paths (the config file's directory).
+  static RunConfig from_toml_file(const std::filesystem::path& path);
+  static RunConfig from_json(const Json& json, const std::string& source,
+                             const std::filesystem::path& base_dir);
+  OrderedJson to_json() const;
+
+  // What decides the generated text (model, data, prompts, sampling, seed): a store written
+  // under one generation identity refuses another unless forced. `prompt_fingerprint` is
+  // PromptSet::fingerprint().
+  OrderedJson generation_identity(const std::string& prompt_fingerprint) const;
+
+  std::filesystem::path store_file() const;
+  std::filesystem::path export_file() const;
+};
+
+// Human-readable list of the fields that differ ("synthesis.temperature: 1.2 -> 0.8").
+std::vector<std::string> identity_differences(const Json& stored, const Json& now);
+
+}  // namespace regenesis
