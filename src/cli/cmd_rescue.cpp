@@ -1,5 +1,6 @@
 // `regenesis rescue RUN`: questions with no kept path are rerun with the gold answer as a hint
-// (hint prompts, 20 candidates, hint sampling), then filtered again.
+// (ReGenesis: hint prompts, 20 candidates, hint sampling; STaR: rationalization), then filtered
+// again.
 #include <cstdio>
 
 #include "cli/command.h"
@@ -18,8 +19,13 @@ void run(const Flags& flags) {
   std::optional<std::filesystem::path> override;
   if (!flags.config.empty()) override = flags.config;
   auto session = RunSession::from_run(flags.run, {"rescue", flags.force, false}, override);
-  if (!session->config().rescue.enabled) {
-    std::printf("rescue: disabled in the config (rescue.enabled = false)\n");
+  if (!session->method().has_rescue()) {
+    const std::string& method = session->config().method;
+    if (method == "regenesis" || method == "star")
+      std::printf("rescue: disabled in the config (rescue.enabled = false%s)\n",
+                  method == "star" ? " or star.rationalize_paths = 0" : "");
+    else
+      std::printf("rescue: method %s has no hint step\n", method.c_str());
     session->finish("ok");
     return;
   }

@@ -38,11 +38,15 @@ FilterSettings FilterSettings::from_config(const RunConfig& config, const Prompt
 }
 
 std::vector<std::string> hint_echo_fragments(const PromptSet& prompts) {
+  return literal_fragments(
+      {prompts.hint_select, prompts.hint_adapt, prompts.hint_implement, prompts.hint_execute});
+}
+
+std::vector<std::string> literal_fragments(const std::vector<std::string>& templates) {
   std::vector<std::string> fragments;
-  for (const std::string* templ :
-       {&prompts.hint_select, &prompts.hint_adapt, &prompts.hint_implement, &prompts.hint_execute}) {
+  for (const std::string& templ : templates) {
     // Literal text between placeholders, line by line, normalised like rewritten paths.
-    std::string literal = replace_box_placeholder(*templ);
+    std::string literal = replace_box_placeholder(templ);
     for (const char* name : {"{question}", "{answer}", "{selected}", "{adapted}", "{structure}",
                              "{guidelines}", "{guidelines_numbered}"})
       literal = replace_all(literal, name, "\n");
@@ -90,6 +94,7 @@ QuestionFilterResult filter_question(const FilterSettings& settings, const Quest
     std::string text;
   };
   std::vector<Survivor> survivors;
+  std::map<std::string, int> dedup_first;  // dedup key -> first surviving candidate
   for (const auto& path : paths) {
     auto verdict = [&](const char* gate, bool passed, std::string detail) {
       result.verdicts.push_back({question.id, path.mode, path.candidate, gate, passed, std::move(detail)});
@@ -105,7 +110,7 @@ QuestionFilterResult filter_question(const FilterSettings& settings, const Quest
         !verdict("boxed", path.path.find("boxed") != std::string::npos, ""))
       continue;
     MatchResult match = matcher(path.path, question);
-    if (!verdict("match", match.correct, match.extracted)) continue;
+    if (!verdict(settings.match_gate.c_str(), match.correct, match.extracted)) continue;
     if (settings.max_path_tokens > 0) {
       size_t tokens = count_tokens(path.path);
       if (!verdict("length", tokens < static_cast<size_t>(settings.max_path_tokens),
@@ -123,6 +128,13 @@ QuestionFilterResult filter_question(const FilterSettings& settings, const Quest
       for (const auto& fragment : settings.hint_echo_fragments)
         if (kept_text.find(fragment) != std::string::npos) echoed = fragment;
       if (!verdict("hint_echo", echoed.empty(), echoed)) continue;
+    }
+    if (settings.dedup_key) {
+      std::string key = settings.dedup_key(kept_text);
+      auto first = dedup_first.emplace(key, path.candidate).first;
+      if (!verdict("dedup", first->second == path.candidate,
+                   first->second == path.candidate ? "" : "same as candidate " + std::to_string(first->second)))
+        continue;
     }
     survivors.push_back({path.candidate, std::move(kept_text)});
   }

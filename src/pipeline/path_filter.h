@@ -39,6 +39,11 @@ struct FilterSettings {
   RewriteOptions rewrite_options;
   std::vector<std::string> hint_echo_fragments;  // checked on hint-mode paths when non-empty
   uint64_t seed = 0;
+  // The answer gate's name in the verdicts: "match" (gold answer) or "vote" (LMSI's majority).
+  std::string match_gate = "match";
+  // When set, a "dedup" gate after the others drops a path whose key equals that of an earlier
+  // surviving path of the question (RFT: the path's equations), before the cap.
+  std::function<std::string(const std::string& kept_text)> dedup_key;
 
   static FilterSettings from_config(const RunConfig& config, const PromptSet& prompts);
 };
@@ -46,6 +51,8 @@ struct FilterSettings {
 // Lines of the hint templates' fixed text long enough to be unmistakable (>= 24 bytes after
 // whitespace collapsing); a rescue path that contains one repeats the hint prompt.
 std::vector<std::string> hint_echo_fragments(const PromptSet& prompts);
+// The same for any templates: their literal lines of 24+ bytes, normalised like rewritten paths.
+std::vector<std::string> literal_fragments(const std::vector<std::string>& templates);
 
 // The self-judge verdict of the released code: "yes" within the first 20 characters.
 bool judge_says_yes(const std::string& reply);
@@ -66,6 +73,10 @@ struct FilterSummary {
   int64_t questions_with_paths = 0;
   int64_t questions_solved = 0;
   std::map<std::string, int64_t> failed_at;  // gate -> paths that stopped there
+  // LMSI: questions with a majority answer, and those whose majority equals the gold answer
+  // (the pseudo labels' quality; reported, never used for selection).
+  int64_t pseudo_labels = 0;
+  int64_t pseudo_labels_correct = 0;
 };
 
 // Filters every path of `mode` and replaces that mode's verdicts and kept paths in the store.

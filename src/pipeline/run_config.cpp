@@ -5,6 +5,7 @@
 
 #include "pipeline/config_toml.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace regenesis {
 namespace {
@@ -132,14 +133,31 @@ OrderedJson sampling_json(const SamplingConfig& s) {
           {"max_tokens", s.max_tokens}, {"stop", s.stop}};
 }
 
+// Defaults that differ by method, set before the file's values are read so that explicit
+// values win. The CoT baselines sample as LMSI and RFT did (T = 0.7, no nucleus cut) and keep
+// their paths as written (no step rewrite: a plain CoT has no numbered plan to cut to).
+void apply_method_defaults(RunConfig& c) {
+  if (!is_cot_method(c.method)) return;
+  c.synthesis.sampling.temperature = 0.7;
+  c.synthesis.sampling.top_p = 1.0;
+  c.rewrite.enabled = false;
+  if (c.method == "rft") c.synthesis.shots = 0;  // RFT samples zero-shot
+}
+
 RunConfig parse(const Json& root, const std::string& source, const std::filesystem::path& base,
-                const std::map<std::string, long>* lines) {
+                const std::map<std::string, long>* lines, const std::string& method_override) {
   Reader r(source, lines);
   if (!root.is_object()) r.error("(top level)", "must be a table");
-  r.check_keys(root, "", {"seed", "run", "model", "backend", "data", "synthesis", "filter",
-                          "rewrite", "rescue", "export"});
+  r.check_keys(root, "", {"seed", "method", "run", "model", "backend", "data", "synthesis",
+                          "filter", "rewrite", "rescue", "export", "star", "rft", "task_sd",
+                          "train"});
   RunConfig c;
   r.get_int(root, "", "seed", c.seed, 0);
+  r.get(root, "", "method", c.method);
+  if (!method_override.empty()) c.method = method_override;
+  std::set<std::string> methods(method_names().begin(), method_names().end());
+  r.one_of("", "method", c.method, methods);
+  apply_method_defaults(c);
 
   const Json& run = r.section(root, "run", {"dir", "sync"});
   r.get(run, "run", "dir", c.run.dir);
@@ -164,13 +182,16 @@ RunConfig parse(const Json& root, const std::string& source, const std::filesyst
   const Json& syn = r.section(root, "synthesis",
                               {"prompts", "chat_template", "selections", "singletons",
                                "chunk_questions", "temperature", "top_p", "top_k", "max_tokens",
-                               "stop"});
+                               "stop", "paths", "shots", "fewshot"});
   r.get(syn, "synthesis", "prompts", c.synthesis.prompts);
   r.get(syn, "synthesis", "chat_template", c.synthesis.chat_template);
   r.get_int(syn, "synthesis", "selections", c.synthesis.selections, 0);
   r.get_int(syn, "synthesis", "singletons", c.synthesis.singletons, -1);
   r.get_int(syn, "synthesis", "chunk_questions", c.synthesis.chunk_questions, 1);
   read_sampling(r, syn, "synthesis", c.synthesis.sampling);
+  r.get_int(syn, "synthesis", "paths", c.synthesis.paths, 1);
+  r.get_int(syn, "synthesis", "shots", c.synthesis.shots, -1);
+  r.get(syn, "synthesis", "fewshot", c.synthesis.fewshot);
 
   const Json& filter = r.section(root, "filter", {"self_judge", "require_boxed", "match",
                                                   "max_path_tokens", "tokenizer", "max_paths"});
@@ -211,11 +232,35 @@ RunConfig parse(const Json& root, const std::string& source, const std::filesyst
   r.get(ex, "export", "strip_braces", c.exporting.strip_braces);
   r.get(ex, "export", "include_rescue", c.exporting.include_rescue);
 
+  const Json& star = r.section(root, "star", {"rationalize_paths", "iterations", "accumulate"});
+  r.get_int(star, "star", "rationalize_paths", c.star.rationalize_paths, 0);
+  r.get_int(star, "star", "iterations", c.star.iterations, 1);
+  r.get(star, "star", "accumulate", c.star.accumulate);
+
+  const Json& rft = r.section(root, "rft", {"dedup"});
+  r.get(rft, "rft", "dedup", c.rft.dedup);
+  r.one_of("rft", "dedup", c.rft.dedup, {"equations", "text", "none"});
+
+  const Json& tsd = r.section(root, "task_sd", {"examples", "structures", "description"});
+  r.get_int(tsd, "task_sd", "examples", c.task_sd.examples, 1);
+  r.get_int(tsd, "task_sd", "structures", c.task_sd.structures, 1);
+  r.get(tsd, "task_sd", "description", c.task_sd.description);
+
+  // The trainer's own keys are checked where the trainer is called (the pipeline cannot see it).
+  if (auto it = root.find("train"); it != root.end()) {
+    if (!it->is_object()) r.error("train", std::string("must be a table, got ") + it->type_name());
+    c.train = *it;
+  }
+
+  // One config for every method: "{method}" in the run directory and the export file.
+  c.run.dir = replace_all(c.run.dir, "{method}", c.method);
+  c.exporting.out = replace_all(c.exporting.out, "{method}", c.method);
   c.run.dir = resolve(c.run.dir, base);
   c.model.path = resolve(c.model.path, base);
   c.data.questions = resolve(c.data.questions, base);
   c.synthesis.prompts = resolve(c.synthesis.prompts, base);
   c.filter.tokenizer = resolve(c.filter.tokenizer, base);
+  c.synthesis.fewshot = resolve(c.synthesis.fewshot, base);
   return c;
 }
 
@@ -230,21 +275,39 @@ void flatten(const Json& j, const std::string& prefix, std::map<std::string, std
 
 }  // namespace
 
-RunConfig RunConfig::from_toml_file(const std::filesystem::path& path) {
+RunConfig RunConfig::defaults_for(const std::string& method) {
+  RunConfig c;
+  c.method = method;
+  apply_method_defaults(c);
+  return c;
+}
+
+const std::vector<std::string>& method_names() {
+  static const std::vector<std::string> names = {"regenesis", "star", "lmsi", "rft", "task_sd"};
+  return names;
+}
+
+bool is_cot_method(const std::string& method) {
+  return method == "star" || method == "lmsi" || method == "rft";
+}
+
+RunConfig RunConfig::from_toml_file(const std::filesystem::path& path,
+                                    const std::string& method_override) {
   std::map<std::string, long> lines;
   Json json = toml_file_to_json(path, lines);
   auto base = std::filesystem::absolute(path).parent_path();
-  return parse(json, path.string(), base, &lines);
+  return parse(json, path.string(), base, &lines, method_override);
 }
 
 RunConfig RunConfig::from_json(const Json& json, const std::string& source,
                                const std::filesystem::path& base_dir) {
-  return parse(json, source, base_dir, nullptr);
+  return parse(json, source, base_dir, nullptr, "");
 }
 
 OrderedJson RunConfig::to_json() const {
   OrderedJson j;
   j["seed"] = seed;
+  j["method"] = method;
   j["run"] = {{"dir", run.dir}, {"sync", run.sync}};
   j["model"] = {{"path", model.path}, {"dtype", model.dtype}, {"threads", model.threads},
                 {"max_batch", model.max_batch}};
@@ -254,6 +317,9 @@ OrderedJson RunConfig::to_json() const {
                      {"selections", synthesis.selections}, {"singletons", synthesis.singletons},
                      {"chunk_questions", synthesis.chunk_questions}};
   syn.update(sampling_json(synthesis.sampling));
+  syn["paths"] = synthesis.paths;
+  syn["shots"] = synthesis.shots;
+  syn["fewshot"] = synthesis.fewshot;
   j["synthesis"] = syn;
   j["filter"] = {{"self_judge", filter.self_judge}, {"require_boxed", filter.require_boxed},
                  {"match", filter.match}, {"max_path_tokens", filter.max_path_tokens},
@@ -269,6 +335,12 @@ OrderedJson RunConfig::to_json() const {
                  {"prompt", exporting.prompt}, {"max_per_question", exporting.max_per_question},
                  {"dedup", exporting.dedup}, {"strip_braces", exporting.strip_braces},
                  {"include_rescue", exporting.include_rescue}};
+  j["star"] = {{"rationalize_paths", star.rationalize_paths}, {"iterations", star.iterations},
+               {"accumulate", star.accumulate}};
+  j["rft"] = {{"dedup", rft.dedup}};
+  j["task_sd"] = {{"examples", task_sd.examples}, {"structures", task_sd.structures},
+                  {"description", task_sd.description}};
+  j["train"] = train;
   return j;
 }
 
@@ -285,6 +357,18 @@ OrderedJson RunConfig::generation_identity(const std::string& prompt_fingerprint
   OrderedJson res = {{"selections", rescue.selections}};
   res.update(sampling_json(rescue.sampling));
   j["rescue"] = res;
+  // A baseline adds what decides its text; a ReGenesis identity stays as it always was, so
+  // stores written before the baselines existed still match.
+  if (method != "regenesis") {
+    j["method"] = method;
+    j["synthesis"]["paths"] = synthesis.paths;
+    if (is_cot_method(method)) j["synthesis"]["shots"] = synthesis.shots;
+    // (STaR's [train] settings shape the samplers of later rounds; those rounds check them
+    // against the ones their model was trained with, star_iterations.cpp.)
+    if (method == "star") j["star"] = {{"rationalize_paths", star.rationalize_paths}};
+    if (method == "task_sd")
+      j["task_sd"] = {{"examples", task_sd.examples}, {"structures", task_sd.structures}};
+  }
   return j;
 }
 

@@ -19,8 +19,15 @@ struct SamplingConfig {
   std::vector<std::string> stop;
 };
 
+// The self-improvement methods `run` knows (docs/METHODS.md): "regenesis" (the default) and the
+// baselines "star", "lmsi", "rft" and "task_sd", each a pipeline over the same store and filter.
+const std::vector<std::string>& method_names();
+// True for the chain-of-thought sampling baselines (STaR, LMSI, RFT).
+bool is_cot_method(const std::string& method);
+
 struct RunConfig {
   uint64_t seed = 0;
+  std::string method = "regenesis";
 
   struct Run {
     std::string dir = "run";  // holds run.db and the export
@@ -50,6 +57,10 @@ struct RunConfig {
     int singletons = -1;        // raw seed guidelines as candidates; -1: all of them
     int chunk_questions = 8;    // questions per Generator call (commit granularity)
     SamplingConfig sampling{1.2, 0.9, 0, 2048, {"</s>", "[/INST]"}};
+    // Baselines only (ReGenesis has selections + singletons candidates):
+    int paths = 32;         // sampled paths per question
+    int shots = -1;         // CoT methods: worked examples per prompt; -1: all in the file
+    std::string fewshot;    // "": the built-in worked examples; else a directory of them
   } synthesis;
 
   struct Filter {
@@ -85,8 +96,34 @@ struct RunConfig {
     bool include_rescue = true;
   } exporting;
 
+  struct Star {
+    int rationalize_paths = 1;  // hint samples per question left without a kept path
+    int iterations = 1;         // outer loops; > 1 trains a model after each (needs [train])
+    bool accumulate = false;    // train on every iteration's data so far, not only the latest
+  } star;
+
+  struct Rft {
+    std::string dedup = "equations";  // "equations", "text" or "none" (before the cap)
+  } rft;
+
+  struct TaskSd {
+    int examples = 3;          // example questions of the task shown in the task-level prompts
+    int structures = 1;        // reasoning structures per task; path c uses structure c % n
+    std::string description;   // "": the built-in task description template
+  } task_sd;
+
+  // [train]: the trainer's settings for STaR iterations, checked by the command that trains
+  // (keys as `regenesis train` flags, with '_' for '-').
+  Json train = Json::object();
+
   // `base_dir` resolves relative paths (the config file's directory).
-  static RunConfig from_toml_file(const std::filesystem::path& path);
+  // The defaults of a method: some differ from ReGenesis's (docs/METHODS.md), e.g. the CoT
+  // baselines sample at T = 0.7 with no nucleus cut and keep their paths unrewritten.
+  static RunConfig defaults_for(const std::string& method);
+  // `method_override` (`run --method`) replaces the file's method before the method's defaults
+  // are applied.
+  static RunConfig from_toml_file(const std::filesystem::path& path,
+                                  const std::string& method_override = "");
   static RunConfig from_json(const Json& json, const std::string& source,
                              const std::filesystem::path& base_dir);
   OrderedJson to_json() const;

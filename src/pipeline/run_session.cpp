@@ -12,18 +12,20 @@
 namespace regenesis {
 namespace {
 
+// The ReGenesis prompt set. The CoT baselines read synthesis.prompts in their own layout and
+// use only this set's training prompt (the export's user turn, the same for every method).
 PromptSet load_prompts(const RunConfig& config) {
-  return config.synthesis.prompts.empty() ? PromptSet::builtin()
-                                          : PromptSet::load_directory(config.synthesis.prompts);
+  if (config.synthesis.prompts.empty() || is_cot_method(config.method)) return PromptSet::builtin();
+  return PromptSet::load_directory(config.synthesis.prompts);
 }
 
 // A store remembers the generation identity it was written under; another one is refused
 // (the outputs would mix two setups) unless forced.
-void check_identity(RunStore& store, const RunConfig& config, const PromptSet& prompts, bool force) {
+void check_identity(RunStore& store, const RunConfig& config, const Method& method, bool force) {
   auto stored = store.meta("identity");
   if (!stored) return;
   auto diffs = identity_differences(parse_json(*stored, store.file().string() + " identity"),
-                                    config.generation_identity(prompts.fingerprint()));
+                                    config.generation_identity(method.prompt_fingerprint()));
   if (diffs.empty()) return;
   std::string list = "\n  " + join(diffs, "\n  ");
   if (!force)
@@ -34,8 +36,8 @@ void check_identity(RunStore& store, const RunConfig& config, const PromptSet& p
   log_warn("--force: continuing a run store written with a different setup:" + list);
 }
 
-void remember_config(RunStore& store, const RunConfig& config, const PromptSet& prompts) {
-  store.set_meta("identity", config.generation_identity(prompts.fingerprint()).dump());
+void remember_config(RunStore& store, const RunConfig& config, const Method& method) {
+  store.set_meta("identity", config.generation_identity(method.prompt_fingerprint()).dump());
   store.set_meta("config", config.to_json().dump());
 }
 
@@ -53,7 +55,8 @@ RunSession::RunSession(RunConfig config, PromptSet prompts, std::unique_ptr<RunS
                        TokenCounter counter)
     : config_(std::move(config)), prompts_(std::move(prompts)), store_(std::move(store)),
       questions_(std::move(questions)), generator_(std::move(generator)), counter_(std::move(counter)) {
-  remember_config(*store_, config_, prompts_);
+  method_ = make_method(config_, prompts_, questions_);
+  remember_config(*store_, config_, *method_);
   store_->add_questions(questions_);
 }
 
@@ -69,17 +72,24 @@ RunSession::~RunSession() {
 
 std::unique_ptr<RunSession> RunSession::from_config_file(const std::filesystem::path& config_file,
                                                          const SessionOptions& options) {
+  return from_config(RunConfig::from_toml_file(config_file, options.method), options);
+}
+
+std::unique_ptr<RunSession> RunSession::from_config(RunConfig config, const SessionOptions& options,
+                                                    std::unique_ptr<Generator> generator) {
   std::unique_ptr<RunSession> s(new RunSession());
-  s->config_ = RunConfig::from_toml_file(config_file);
+  s->config_ = std::move(config);
   s->prompts_ = load_prompts(s->config_);
   main_plan(s->config_, s->prompts_);  // validates the candidate counts
-  s->renderer_ = std::make_unique<PromptRenderer>(s->prompts_.system, s->config_.synthesis.chat_template);
   s->questions_ = load_question_rows(s->config_);
-  if (options.need_generator) s->generator_ = make_generator(s->config_);
+  s->method_ = make_method(s->config_, s->prompts_, s->questions_);
+  s->renderer_ = std::make_unique<PromptRenderer>(s->prompts_.system, s->config_.synthesis.chat_template);
+  s->generator_ = std::move(generator);
+  if (options.need_generator && !s->generator_) s->generator_ = make_generator(s->config_);
   s->store_ = std::make_unique<RunStore>(s->config_.store_file(), store_options(s->config_, true));
-  check_identity(*s->store_, s->config_, s->prompts_, options.force);
+  check_identity(*s->store_, s->config_, *s->method_, options.force);
   s->store_->add_questions(s->questions_, options.force);
-  remember_config(*s->store_, s->config_, s->prompts_);
+  remember_config(*s->store_, s->config_, *s->method_);
   s->invocation_ = s->store_->begin_invocation(options.command, s->config_.to_json().dump());
   return s;
 }
@@ -104,11 +114,12 @@ std::unique_ptr<RunSession> RunSession::from_run(
                                       file.string() + " (stored config)", "/");
   }
   s->prompts_ = load_prompts(s->config_);
-  check_identity(*s->store_, s->config_, s->prompts_, options.force);
+  s->questions_ = s->store_->questions();
+  s->method_ = make_method(s->config_, s->prompts_, s->questions_);
+  check_identity(*s->store_, s->config_, *s->method_, options.force);
   s->renderer_ = std::make_unique<PromptRenderer>(s->prompts_.system, s->config_.synthesis.chat_template);
   if (options.need_generator) s->generator_ = make_generator(s->config_);
-  if (override) remember_config(*s->store_, s->config_, s->prompts_);
-  s->questions_ = s->store_->questions();
+  if (override) remember_config(*s->store_, s->config_, *s->method_);
   s->invocation_ = s->store_->begin_invocation(options.command, s->config_.to_json().dump());
   return s;
 }
@@ -132,52 +143,24 @@ StageRunner& RunSession::runner() {
 
 int64_t RunSession::generated_tokens() const { return runner_ ? runner_->generated_tokens() : 0; }
 
-SynthesisCounts RunSession::synthesize() {
-  return synthesize_mode(main_plan(config_, prompts_), questions_, config_.synthesis.chunk_questions,
-                         *store_, runner());
-}
+SynthesisCounts RunSession::synthesize() { return method_->synthesize(*this); }
 
 FilterSummary RunSession::filter(const std::string& mode) {
   return filter_for(mode, questions_);
 }
 
 FilterSummary RunSession::filter_for(const std::string& mode, const std::vector<QuestionRow>& questions) {
-  if (config_.filter.self_judge) {
-    const auto& sampling = mode == "main" ? config_.synthesis.sampling : config_.rescue.sampling;
-    judge_mode(mode, sampling, prompts_, questions, *store_, runner());
-  }
-  auto settings = FilterSettings::from_config(config_, prompts_);
-  TokenCounter counter = settings.max_path_tokens > 0 ? token_counter()
-                                                       : TokenCounter([](const std::string&) { return size_t{0}; });
-  return filter_mode(mode, settings, questions, *store_, make_answer_matcher(config_.filter.match),
-                     counter);
+  return method_->filter(*this, mode, questions);
+}
+
+void RunSession::judge(const std::string& mode, const SamplingConfig& sampling,
+                       const std::vector<QuestionRow>& questions) {
+  if (config_.filter.self_judge) judge_mode(mode, sampling, prompts_, questions, *store_, runner());
 }
 
 RescueSummary RunSession::rescue() {
-  RescueSummary summary;
-  if (!config_.rescue.enabled) return summary;
-  int expected = main_plan(config_, prompts_).candidates();
-  std::map<std::string, int> paths_per_question;
-  for (const auto& p : store_->paths("main")) paths_per_question[p.question_id] += 1;
-  std::set<std::string> solved;
-  for (const auto& k : store_->kept("main")) solved.insert(k.question_id);
-  std::vector<QuestionRow> unsolved;
-  for (const auto& q : questions_) {
-    if (solved.count(q.id)) continue;
-    if (paths_per_question[q.id] < expected) {
-      ++summary.incomplete;
-      continue;
-    }
-    unsolved.push_back(q);
-  }
-  if (summary.incomplete > 0)
-    log_warn(std::to_string(summary.incomplete) +
-             " questions have unfinished main synthesis and were not rescued; run synthesize first");
-  summary.unsolved = static_cast<int64_t>(unsolved.size());
-  summary.synthesis = synthesize_mode(hint_plan(config_, prompts_), unsolved,
-                                      config_.synthesis.chunk_questions, *store_, runner());
-  summary.filter = filter_for("hint", unsolved);
-  return summary;
+  if (!method_->has_rescue()) return {};
+  return method_->rescue(*this);
 }
 
 ExportOptions RunSession::export_options() const {

@@ -12,6 +12,7 @@
 
 #include "engine/generator.h"
 #include "pipeline/exporter.h"
+#include "pipeline/method.h"
 #include "pipeline/path_filter.h"
 #include "pipeline/prompt_set.h"
 #include "pipeline/run_config.h"
@@ -24,6 +25,7 @@ struct SessionOptions {
   std::string command;  // recorded in the store's invocation history
   bool force = false;   // accept a store written under another generation identity
   bool need_generator = false;  // create the generator up front (fail before touching the store)
+  std::string method;   // `run --method`: replaces the config's method ("" keeps it)
 };
 
 struct RescueSummary {
@@ -39,6 +41,10 @@ class RunSession {
   // config and the questions.
   static std::unique_ptr<RunSession> from_config_file(const std::filesystem::path& config_file,
                                                       const SessionOptions& options);
+  // The same from a resolved config (STaR's later iterations derive theirs from the file's).
+  // `generator` (optional) is used instead of one made from the config.
+  static std::unique_ptr<RunSession> from_config(RunConfig config, const SessionOptions& options,
+                                                 std::unique_ptr<Generator> generator = nullptr);
   // `filter`, `rescue`, `export`: an existing run (its directory or store file) with its stored
   // config, or `override_config` (whose generation identity must match unless forced).
   static std::unique_ptr<RunSession> from_run(const std::filesystem::path& run,
@@ -68,12 +74,18 @@ class RunSession {
   RunStore& store() { return *store_; }
   const std::vector<QuestionRow>& questions() const { return questions_; }
   int64_t generated_tokens() const;
+  Method& method() { return *method_; }
+
+  // For the methods: made on first use (filter and export need no model).
+  StageRunner& runner();
+  const TokenCounter& token_counter();
+  // The self-judge generations of `mode` when filter.self_judge is on (any method).
+  void judge(const std::string& mode, const SamplingConfig& sampling,
+             const std::vector<QuestionRow>& questions);
 
  private:
   RunSession() = default;
   Generator& generator();
-  const TokenCounter& token_counter();
-  StageRunner& runner();
 
   RunConfig config_;
   PromptSet prompts_;
@@ -83,6 +95,7 @@ class RunSession {
   std::optional<TokenCounter> counter_;
   std::unique_ptr<PromptRenderer> renderer_;
   std::unique_ptr<StageRunner> runner_;
+  std::unique_ptr<Method> method_;
   int64_t invocation_ = -1;
 };
 

@@ -15,6 +15,7 @@
 #include "pipeline/prompt_set.h"
 #include "pipeline/run_config.h"
 #include "store/records.h"
+#include "text/chat_message.h"
 
 namespace regenesis {
 
@@ -41,6 +42,9 @@ struct PendingRequest {
   OutputKey key;
   std::string user;
   std::optional<PathRecord> path;  // execute: the path row, completed with the reply
+  // Turns between the system message and `user` (few-shot examples as user/assistant pairs);
+  // empty for the ReGenesis stages.
+  std::vector<ChatMessage> history;
 };
 
 using StoredOutputs = std::map<std::pair<int, std::string>, OutputRecord>;

@@ -14,10 +14,17 @@ PromptRenderer::PromptRenderer(std::string system, const std::string& chat_templ
 
 GenerationRequest PromptRenderer::request(std::string id, const std::string& user,
                                           SamplingParams params) const {
+  return request(std::move(id), {}, user, std::move(params));
+}
+
+GenerationRequest PromptRenderer::request(std::string id, const std::vector<ChatMessage>& history,
+                                          const std::string& user, SamplingParams params) const {
   GenerationRequest request;
   request.id = std::move(id);
   request.params = std::move(params);
-  std::vector<ChatMessage> messages = {{"system", system_}, {"user", user}};
+  std::vector<ChatMessage> messages = {{"system", system_}};
+  messages.insert(messages.end(), history.begin(), history.end());
+  messages.push_back({"user", user});
   if (template_) request.prompt = template_->render(messages, true);
   else request.messages = std::move(messages);
   return request;
@@ -64,7 +71,7 @@ void StageRunner::run(const std::vector<PendingRequest>& pending, const Sampling
   for (const auto& p : pending) {
     std::string id = p.key.to_string();
     uint64_t seed = derive_seed(run_seed_, id);
-    auto request = renderer_.request(id, p.user, sampling_params(sampling, seed));
+    auto request = renderer_.request(id, p.history, p.user, sampling_params(sampling, seed));
     by_id[id] = {&p, seed, hash_hex(renderer_.identity(request))};
     requests.push_back(std::move(request));
   }

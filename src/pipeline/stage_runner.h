@@ -24,6 +24,9 @@ class PromptRenderer {
  public:
   PromptRenderer(std::string system, const std::string& chat_template);
   GenerationRequest request(std::string id, const std::string& user, SamplingParams params) const;
+  // The same with earlier turns (few-shot examples) between the system message and `user`.
+  GenerationRequest request(std::string id, const std::vector<ChatMessage>& history,
+                            const std::string& user, SamplingParams params) const;
   // The exact text that reaches the model (raw prompt, or the messages serialised).
   std::string identity(const GenerationRequest& request) const;
 

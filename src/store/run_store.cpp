@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -189,7 +190,9 @@ std::vector<QuestionRow> RunStore::questions() {
 }
 
 void RunStore::put_output(const OutputRecord& output, const PathRecord* path) {
-  long number = ++commits_;
+  // Counted per process, not per store: STaR's rounds write several stores in one process.
+  static std::atomic<long> output_commits{0};
+  long number = ++output_commits;
   Transaction tx(*db_);
   db_->prepare(
          "INSERT INTO outputs(question_id, mode, candidate, stage, text, prompt_tokens, "

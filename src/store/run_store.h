@@ -92,7 +92,6 @@ class RunStore {
   std::filesystem::path file_;
   int lock_fd_ = -1;
   std::unique_ptr<Database> db_;
-  long commits_ = 0;  // output commits, for the test kill switches
 };
 
 // Where the store of a run lives: RUN may be the run directory (holding run.db) or the store
