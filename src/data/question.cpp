@@ -117,4 +117,19 @@ void save_questions(const std::filesystem::path& jsonl, const std::vector<Questi
   write_file_atomic(jsonl, text);
 }
 
+std::string options_suffix(const Question& question) {
+  if (question.answer_type != AnswerType::Choice || question.choices.empty()) return "";
+  for (const std::string& choice : question.choices) {
+    const size_t close = choice.find(')');
+    const std::string label = close == std::string::npos ? choice : choice.substr(0, close + 1);
+    if (question.question.find(label) == std::string::npos)
+      return "\nChoose from the following options: " + join(question.choices, "; ");
+  }
+  return "";  // every option label is already in the text (e.g. BBH)
+}
+
+std::string question_with_options(const Question& question) {
+  return question.question + options_suffix(question);
+}
+
 }  // namespace regenesis

@@ -41,4 +41,10 @@ nlohmann::json question_to_json(const Question& question);
 // Writes questions as JSONL (atomically).
 void save_questions(const std::filesystem::path& jsonl, const std::vector<Question>& questions);
 
+// For a choice question whose text does not already list its options, the line the ReGenesis ARC
+// loader appends: "\nChoose from the following options: (A) ...; (B) ...". Empty otherwise.
+// Synthesis, export and evaluation all show the model the question with this suffix.
+std::string options_suffix(const Question& question);
+std::string question_with_options(const Question& question);
+
 }  // namespace regenesis

@@ -95,18 +95,6 @@ const std::string& EvalPrompts::template_for(const std::string& bench, AnswerTyp
   fail("evaluation prompts ", source_, " have no default.txt");
 }
 
-std::string options_suffix(const Question& question) {
-  if (question.answer_type != AnswerType::Choice || question.choices.empty()) return "";
-  bool listed = true;
-  for (const std::string& choice : question.choices) {
-    const size_t close = choice.find(')');
-    const std::string label = close == std::string::npos ? choice : choice.substr(0, close + 1);
-    if (question.question.find(label) == std::string::npos) listed = false;
-  }
-  if (listed) return "";
-  return "\nChoose from the following options: " + join(question.choices, "; ");
-}
-
 std::string EvalPrompts::render(const std::string& bench, const Question& question) const {
   const std::string choices =
       question.answer_type == AnswerType::Choice ? join(question.choices, "\n") : "";

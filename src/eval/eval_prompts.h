@@ -31,8 +31,5 @@ class EvalPrompts {
   std::map<std::string, std::string> files_;
 };
 
-// "\nChoose from the following options: (A) x; (B) y" for a choice question whose text does not
-// already show every option label; "" otherwise (BBH lists its options in the question).
-std::string options_suffix(const Question& question);
 
 }  // namespace regenesis

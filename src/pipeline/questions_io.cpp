@@ -22,7 +22,7 @@ std::vector<QuestionRow> load_question_rows(const RunConfig& config) {
     row.id = q.id;
     row.ord = static_cast<int64_t>(i);
     row.task = q.task;
-    row.question = q.question;
+    row.question = question_with_options(q);  // the model must see a choice question's options
     row.answer = q.answer;
     row.answer_type = answer_type_name(q.answer_type);
     row.choices_json = nlohmann::json(q.choices).dump();
