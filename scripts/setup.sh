@@ -11,6 +11,7 @@ packages=(
   libpcre2-dev libutf8proc-dev libsqlite3-dev libxxhash-dev
   libcurl4-openssl-dev libcpp-httplib-dev libcairo2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes: scripts/fuzz_replay.sh
 )
 
 missing=()

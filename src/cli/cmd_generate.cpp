@@ -140,8 +140,9 @@ void setup(CLI::App& sub) {
   sub.add_flag("--raw", options->raw, "Send the prompt as is, without the chat template");
   sub.add_option("--chat-template", options->engine.chat_template,
                  "A template name instead of the one the model declares");
-  sub.add_option("--dtype", options->engine.dtype, "Weights and KV cache: f32 or bf16")
-      ->check(CLI::IsMember({"f32", "bf16"}))
+  sub.add_option("--dtype", options->engine.dtype,
+                 "Weights and KV cache: f32, bf16, or auto (bf16 where the CPU has native bf16)")
+      ->check(CLI::IsMember({"auto", "f32", "bf16"}))
       ->capture_default_str();
   sub.add_option("--threads", options->engine.threads, "CPU threads (0 = one per core)")
       ->capture_default_str();

@@ -21,6 +21,7 @@ struct SamplingParams {
   std::vector<std::string> stop;
   int n = 1;                 // completions per request
   uint64_t seed = 0;         // per-request stream: same seed, same output, whatever the batch
+  bool ignore_eos = false;   // keep sampling past end-of-sequence tokens (benchmarks; as vLLM's)
 };
 
 enum class FinishReason { Stop, Length };

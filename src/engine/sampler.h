@@ -45,7 +45,12 @@ std::vector<std::pair<int, double>> sampling_distribution(const float* logits, i
 int argmax_token(const float* logits, int count);
 
 // Draws one token from sampling_distribution(logits, count, cut) with one uniform draw from
-// `rng` (none for greedy).
+// `rng` (none for greedy). The fast path of the engine: O(count) whatever the cuts (no sort of
+// the vocabulary: the cut point is found with a histogram of the probabilities, and only the
+// one bucket it falls in is sorted), the kept tokens walked in token order.
 int sample_token(const float* logits, int count, const SamplingCut& cut, SampleRng& rng);
+
+// The tokens sample_token can draw (those sampling_distribution keeps), in token order.
+std::vector<int> sampling_support(const float* logits, int count, const SamplingCut& cut);
 
 }  // namespace regenesis

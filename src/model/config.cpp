@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json.h"
+#include "util/limits.h"
 
 namespace regenesis {
 
@@ -143,7 +144,9 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   if (f.has("rope_scaling")) {
     const auto& scaling = f.at("rope_scaling");
     if (!scaling.is_object()) f.bad("rope_scaling", "must be an object or null");
-    std::string type = scaling.value("rope_type", scaling.value("type", std::string()));
+    // Read through Fields: json::value() would throw a type_error for a non-string rope_type.
+    Fields scaling_fields(scaling, source + ": field 'rope_scaling'");
+    std::string type = scaling_fields.string("rope_type", scaling_fields.string("type", ""));
     if (type != "default") c.rope_scaling = parse_rope_scaling(scaling, source);
   }
 
@@ -184,7 +187,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
 ModelConfig ModelConfig::load(const std::filesystem::path& dir) {
   const auto path = dir / "config.json";
   if (!std::filesystem::exists(path)) fail(path.string(), ": missing (a model directory needs config.json)");
-  return from_json(read_json_file(path), path.string());
+  return from_json(read_json_file(path, limits::kModelConfigMaxBytes), path.string());
 }
 
 nlohmann::ordered_json ModelConfig::to_json() const {

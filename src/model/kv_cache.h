@@ -1,5 +1,11 @@
 #pragma once
-// The key/value cache of the incremental forward (torch).
+// The key/value cache of the incremental forward (torch): a pool of fixed-size blocks, allocated
+// once. A sequence's positions live in the blocks its block table names (position p in block
+// table[p / block_size], offset p % block_size), so sequences can share prefix blocks and memory
+// is bounded by the pool. Which positions of a block are valid is the caller's bookkeeping.
+//
+// The slot view: a cache of num_slots blocks of max_seq_len positions gives every sequence one
+// block ("slot") holding all its positions (Transformer::forward's tensor interface).
 #include <cstdint>
 #include <vector>
 
@@ -9,28 +15,35 @@
 
 namespace regenesis {
 
-// A pool of slots, each holding up to max_seq_len positions for every layer. Per layer, keys and
-// values are [num_slots, kv_heads, max_seq_len, head_dim]: one slot's heads are contiguous so a
-// batch gathers its slots with index_select and attention runs per KV head without expansion.
-// Which positions of a slot are valid is the caller's bookkeeping (the `start` of each forward).
 class KVCache {
  public:
-  KVCache(const ModelConfig& config, int64_t num_slots, int64_t max_seq_len, at::ScalarType dtype);
+  // Per layer, keys are [num_blocks, kv_heads, head_dim / 2, block_size, 2]: within a block,
+  // dimensions 2i and 2i+1 of a key sit side by side and the keys of one such pair of dimensions
+  // follow each other, so attention reads 16 keys x 2 dimensions with one load (bfloat16: one
+  // vdpbf16ps). Values are [num_blocks, kv_heads, block_size, head_dim]. Uninitialised memory:
+  // pages are touched only as positions get written.
+  KVCache(const ModelConfig& config, int64_t num_blocks, int64_t block_size, at::ScalarType dtype);
 
-  int64_t num_slots() const { return num_slots_; }
-  int64_t max_seq_len() const { return max_seq_len_; }
+  int64_t num_blocks() const { return num_blocks_; }
+  int64_t block_size() const { return block_size_; }
+  int64_t num_slots() const { return num_blocks_; }     // the slot view
+  int64_t max_seq_len() const { return block_size_; }   // the slot view
   int64_t num_layers() const { return static_cast<int64_t>(keys_.size()); }
   at::ScalarType dtype() const { return dtype_; }
   size_t bytes() const;
+  // Bytes one cached position takes over all layers (keys and values).
+  size_t bytes_per_token() const;
 
-  // Fork a prefilled prompt into another slot: positions [0, length) of every layer.
-  void copy_slot(int64_t src, int64_t dst, int64_t length);
+  // Copies positions [0, length) of block src into block dst, every layer (forking a partly
+  // filled block: the rest of a shared prefix is shared, not copied).
+  void copy_block(int64_t src, int64_t dst, int64_t length);
+  void copy_slot(int64_t src, int64_t dst, int64_t length) { copy_block(src, dst, length); }
 
-  at::Tensor& keys(int64_t layer) { return keys_[layer]; }    // [slots, kv_heads, max_seq, hd]
+  at::Tensor& keys(int64_t layer) { return keys_[layer]; }
   at::Tensor& values(int64_t layer) { return values_[layer]; }
 
  private:
-  int64_t num_slots_, max_seq_len_;
+  int64_t num_blocks_, block_size_;
   at::ScalarType dtype_;
   std::vector<at::Tensor> keys_, values_;
 };

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/json.h"
+#include "util/limits.h"
 
 namespace regenesis {
 
@@ -107,14 +109,19 @@ TensorInfo parse_entry(const std::string& name, const nlohmann::json& entry, siz
 
   auto shape_it = entry.find("shape");
   if (shape_it == entry.end() || !shape_it->is_array()) fail(where, ": missing array 'shape'");
-  size_t numel = 1;
+  // Every partial product of the shape must fit int64 (TensorInfo::numel() and torch compute
+  // it so), and so must numel * dtype size: a byte count that wrapped around would pass the
+  // span check below and give a huge tensor over a few bytes.
+  constexpr uint64_t kMaxElements = std::numeric_limits<int64_t>::max();
+  uint64_t numel = 1;
   for (const auto& dim : *shape_it) {
     if (!dim.is_number_unsigned()) fail(where, ": shape must hold non-negative integers");
     uint64_t d = dim.get<uint64_t>();
-    if (d != 0 && numel > std::numeric_limits<size_t>::max() / d) fail(where, ": shape too large");
+    if (d > kMaxElements || (d != 0 && numel > kMaxElements / d)) fail(where, ": shape too large");
     numel *= d;
     info.shape.push_back(static_cast<int64_t>(d));
   }
+  if (numel > kMaxElements / dtype_size(info.dtype)) fail(where, ": shape too large");
 
   auto offsets_it = entry.find("data_offsets");
   if (offsets_it == entry.end() || !offsets_it->is_array() || offsets_it->size() != 2 ||
@@ -148,10 +155,15 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
   for (int i = 7; i >= 0; --i) header_len = (header_len << 8) | bytes[i];
   if (header_len > size - 8)
     fail(source, ": header length ", header_len, " runs beyond the file (", size, " bytes)");
+  if (header_len > limits::kSafetensorsHeaderMaxBytes)
+    fail(source, ": header length ", header_len, " exceeds the format's limit of ",
+         limits::kSafetensorsHeaderMaxBytes, " bytes");
 
+  const std::string_view header_text(file.mapping_->data() + 8, header_len);
+  check_json_depth(header_text, source + ": header");
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(file.mapping_->data() + 8, file.mapping_->data() + 8 + header_len);
+    header = nlohmann::json::parse(header_text.begin(), header_text.end());
   } catch (const nlohmann::json::exception& e) {
     fail(source, ": bad header JSON: ", e.what());
   }

@@ -17,8 +17,10 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
 }
 
 at::Tensor swiglu_mlp(const LayerWeights& layer, const at::Tensor& x) {
-  return at::linear(at::silu(at::linear(x, layer.gate_proj)) * at::linear(x, layer.up_proj),
-                    layer.down_proj);
+  const at::Tensor none;
+  at::Tensor gate = lora_linear(x, layer.gate_proj, none, layer.lora[kLoraGate]);
+  at::Tensor up = lora_linear(x, layer.up_proj, none, layer.lora[kLoraUp]);
+  return lora_linear(at::silu(gate) * up, layer.down_proj, none, layer.lora[kLoraDown]);
 }
 
 QKV project_qkv(const LayerWeights& layer, const at::Tensor& x, const ModelConfig& config) {
@@ -26,9 +28,12 @@ QKV project_qkv(const LayerWeights& layer, const at::Tensor& x, const ModelConfi
   auto split_heads = [&](const at::Tensor& t, int64_t heads) {
     return t.view({batch, length, heads, hd}).transpose(1, 2);
   };
-  return {split_heads(at::linear(x, layer.q_proj, layer.q_bias), config.num_attention_heads),
-          split_heads(at::linear(x, layer.k_proj, layer.k_bias), config.num_key_value_heads),
-          split_heads(at::linear(x, layer.v_proj, layer.v_bias), config.num_key_value_heads)};
+  return {split_heads(lora_linear(x, layer.q_proj, layer.q_bias, layer.lora[kLoraQ]),
+                      config.num_attention_heads),
+          split_heads(lora_linear(x, layer.k_proj, layer.k_bias, layer.lora[kLoraK]),
+                      config.num_key_value_heads),
+          split_heads(lora_linear(x, layer.v_proj, layer.v_bias, layer.lora[kLoraV]),
+                      config.num_key_value_heads)};
 }
 
 at::Tensor grouped_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,

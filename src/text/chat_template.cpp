@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json.h"
+#include "util/limits.h"
 #include "util/strings.h"
 
 namespace regenesis {
@@ -31,7 +32,8 @@ std::string config_template(const Json& config, const std::string& source) {
   if (it->is_string()) return it->get<std::string>();
   if (it->is_array()) {
     for (const Json& entry : *it) {
-      if (entry.is_object() && entry.value("name", "") == "default")
+      // not entry.value("name", ""): it throws a type_error when name is not a string
+      if (entry.is_object() && entry.contains("name") && entry["name"] == "default")
         return require_string(entry, "template", source + ": chat_template[default]");
     }
     fail(source, ": chat_template is a list without a 'default' entry", choose_hint());
@@ -81,7 +83,7 @@ ChatTemplate ChatTemplate::for_model(const std::filesystem::path& dir,
   std::string source;
   std::string source_name;
   if (std::filesystem::exists(jinja_path)) {
-    source = read_file(jinja_path);
+    source = read_file(jinja_path, limits::kChatTemplateMaxBytes);
     source_name = jinja_path.string();
   } else if (std::filesystem::exists(config_path)) {
     source = config_template(config, config_path.string());

@@ -156,5 +156,24 @@ TEST(Sampler, CutTokensAreNeverDrawnAndKeptOnesFollowTheRenormalizedMass) {
   EXPECT_LT(chi2, 25.0);
 }
 
+// The engine's fast path finds the cut with a histogram instead of a sort: over vocabularies of
+// realistic size, flat and peaked, it must keep exactly the tokens the reference keeps.
+TEST(Sampler, FastSupportEqualsTheReferenceCut) {
+  const int count = 49152;
+  for (double scale : {0.5, 4.0, 30.0}) {
+    const auto logits = random_logits(count, static_cast<uint64_t>(scale * 10), scale);
+    for (const SamplingCut cut : {SamplingCut{1.0, 0, 0.9}, SamplingCut{0.7, 40, 1.0},
+                                  SamplingCut{1.2, 500, 0.5}, SamplingCut{0.8, 0, 0.3},
+                                  SamplingCut{1.0, 0, 1.0}}) {
+      std::vector<int> want;
+      for (const auto& [id, p] : sampling_distribution(logits.data(), count, cut)) want.push_back(id);
+      std::sort(want.begin(), want.end());
+      EXPECT_EQ(sampling_support(logits.data(), count, cut), want)
+          << "scale " << scale << ", temperature " << cut.temperature << ", top_k " << cut.top_k
+          << ", top_p " << cut.top_p;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace regenesis

@@ -82,6 +82,13 @@ std::vector<int32_t> reference_greedy(Transformer& model, std::vector<int64_t> t
   return out;
 }
 
+// float32 everywhere: the tests compare against float32 references.
+EngineOptions f32_options() {
+  EngineOptions o;
+  o.dtype = "f32";
+  return o;
+}
+
 class TorchEngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -102,7 +109,7 @@ test::TempDir* TorchEngineTest::dir_ = nullptr;
 TEST_F(TorchEngineTest, GreedyMatchesAStepByStepFullForward) {
   for (const std::string arch : {"llama", "qwen2"}) {
     SCOPED_TRACE(arch);
-    TorchEngine engine(model(arch));
+    TorchEngine engine(model(arch), f32_options());
     Transformer reference = Transformer::load(model(arch));
     const auto request = raw_request("g", kPrompt, sampling(0.0, 0, 24));
     const auto result = run(engine, {request}).by_id.at("g");
@@ -133,7 +140,7 @@ TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
   pd.top_k = 40;
   const auto d = raw_request("d", "def add(a, b):\n    return", pd);
 
-  TorchEngine wide(model());
+  TorchEngine wide(model(), f32_options());
   std::map<std::string, GenerationResult> alone;
   for (const auto& r : {a, b, c, d}) alone[r.id] = run(wide, {r}).by_id.at(r.id);
 
@@ -143,7 +150,7 @@ TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
     expect_same(together.by_id.at(id), result);
   }
   // Two slots for 7 sequences: slots are reused as sequences finish, forks copy prompts.
-  EngineOptions narrow_options;
+  EngineOptions narrow_options = f32_options();
   narrow_options.max_batch = 2;
   TorchEngine narrow(model(), narrow_options);
   const auto squeezed = run(narrow, {d, a, b, c});
@@ -154,7 +161,7 @@ TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
 }
 
 TEST_F(TorchEngineTest, NSamplesEqualSeparateRequestsWithSeedPlusIndex) {
-  TorchEngine engine(model());
+  TorchEngine engine(model(), f32_options());
   const auto together = run(engine, {raw_request("x", kPrompt, sampling(1.0, 10, 16, 3))}).by_id.at("x");
   ASSERT_EQ(together.completions.size(), 3u);
   for (int i = 0; i < 3; ++i) {
@@ -169,7 +176,7 @@ TEST_F(TorchEngineTest, NSamplesEqualSeparateRequestsWithSeedPlusIndex) {
 }
 
 TEST_F(TorchEngineTest, StopStringEndsTheTextBeforeItEvenAcrossTokens) {
-  TorchEngine engine(model());
+  TorchEngine engine(model(), f32_options());
   const auto request = raw_request("r", kPrompt, sampling(0.0, 0, 40));
   Transformer reference = Transformer::load(model());
   const auto ids = reference_greedy(reference, engine.prompt_tokens(request), 40,
@@ -204,7 +211,7 @@ TEST_F(TorchEngineTest, StopStringEndsTheTextBeforeItEvenAcrossTokens) {
 }
 
 TEST_F(TorchEngineTest, MaxTokensAndTheContextEndCompletionsWithLength) {
-  EngineOptions options;
+  EngineOptions options = f32_options();
   options.max_context = 40;
   TorchEngine engine(model(), options);
   const auto prompt_length = static_cast<int>(engine.prompt_tokens(raw_request("p", kPrompt, {})).size());
@@ -231,7 +238,7 @@ TEST_F(TorchEngineTest, EosFromGenerationConfigEndsWithStop) {
   for (auto& [name, tensor] : tensors)
     if (name == "model.norm.weight") tensor = at::zeros_like(tensor);
   save_safetensors(dir / "model.safetensors", tensors);
-  TorchEngine engine(dir.path());
+  TorchEngine engine(dir.path(), f32_options());
   EXPECT_EQ(engine.eos_ids(), (std::vector<int64_t>{0, 2}));
   const auto result = run(engine, {raw_request("e", kPrompt, sampling(0.0, 0, 50, 2))}).by_id.at("e");
   for (const auto& c : result.completions) {
@@ -239,10 +246,16 @@ TEST_F(TorchEngineTest, EosFromGenerationConfigEndsWithStop) {
     EXPECT_EQ(c.completion_tokens, 1);
     EXPECT_EQ(c.text, "");
   }
+  // ignore_eos keeps sampling (the EOS ids themselves decode to nothing, being special).
+  auto past = raw_request("past", kPrompt, sampling(0.0, 0, 7));
+  past.params.ignore_eos = true;
+  const auto kept = run(engine, {past}).by_id.at("past");
+  EXPECT_EQ(kept.completions[0].finish, FinishReason::Length);
+  EXPECT_EQ(kept.completions[0].completion_tokens, 7);
 }
 
 TEST_F(TorchEngineTest, ChatMessagesGoThroughTheChatTemplate) {
-  TorchEngine engine(model());
+  TorchEngine engine(model(), f32_options());
   GenerationRequest chat;
   chat.id = "chat";
   chat.messages = {{"user", "Hi there"}};
@@ -256,7 +269,7 @@ TEST_F(TorchEngineTest, ChatMessagesGoThroughTheChatTemplate) {
 }
 
 TEST_F(TorchEngineTest, BadRequestsAreErrorsBeforeAnyWork) {
-  EngineOptions options;
+  EngineOptions options = f32_options();
   options.max_context = 8;
   TorchEngine engine(model(), options);
   auto expect_error = [&](const GenerationRequest& r, const std::string& fragment) {
@@ -288,7 +301,7 @@ TEST(TorchEngineStories, GreedyFromBosMatchesTheReferenceContinuation) {
   const Json reference = read_json_file(dir / "reference_outputs.json");
   const std::string want = reference.at("greedy_from_bos_text").get<std::string>();
   const auto want_ids = reference.at("greedy_from_bos_ids").get<std::vector<int>>();
-  TorchEngine engine(dir);
+  TorchEngine engine(dir, f32_options());
   const auto request = raw_request("bos", "<s>", sampling(0.0, 0, static_cast<int>(want_ids.size()) - 1));
   EXPECT_EQ(engine.prompt_tokens(request), (std::vector<int64_t>{1}));
   const auto result = run(engine, {request}).by_id.at("bos");

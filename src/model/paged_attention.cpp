@@ -1,0 +1,339 @@
+#include "model/paged_attention.h"
+
+#include <ATen/Parallel.h>
+#include <c10/util/BFloat16.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "model/cpu_kernels.h"
+#include "model/simd_math.h"
+#include "util/error.h"
+
+namespace regenesis {
+
+namespace {
+
+// One unit of work: the queries of one new token that share KV head `group_index`.
+struct Task {
+  const float* q;         // the token's queries [heads * head_dim]
+  int64_t position;       // the token's position (it sees keys lo..position)
+  const int32_t* blocks;  // its row's block table
+  int64_t token;          // index into out
+};
+
+int64_t first_visible(const AttentionShape& s, int64_t position) {
+  return s.window > 0 ? std::max<int64_t>(0, position - s.window + 1) : 0;
+}
+
+template <typename T>
+float to_float(T v) {
+  if constexpr (std::is_same_v<T, float>)
+    return v;
+  else
+    return static_cast<float>(v);
+}
+
+// Portable loops: the reference behaviour on CPUs without AVX-512 (and under REGENESIS_KERNELS=generic).
+template <typename T>
+void attend_generic(const Task& task, int64_t g, const AttentionShape& s, const T* keys,
+                    const T* values, float scale, std::vector<float>& scores, float* out) {
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, group = s.heads / kvh;
+  const int64_t lo = first_visible(s, task.position), length = task.position - lo + 1;
+  scores.resize(length);
+  for (int64_t h = 0; h < group; ++h) {
+    const float* q = task.q + (g * group + h) * hd;
+    float max = -std::numeric_limits<float>::infinity();
+    for (int64_t t = lo; t <= task.position; ++t) {
+      const T* kt = keys + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + (t % bs) * 2;
+      float dot = 0;
+      for (int64_t d = 0; d < hd; ++d) dot += q[d] * scale * to_float(kt[(d / 2) * bs * 2 + d % 2]);
+      scores[t - lo] = dot;
+      max = std::max(max, dot);
+    }
+    float sum = 0;
+    for (auto& x : scores) sum += (x = std::exp(x - max));
+    float* o = out + (g * group + h) * hd;
+    std::fill(o, o + hd, 0.0f);
+    for (int64_t t = lo; t <= task.position; ++t) {
+      const T* vr = values + ((int64_t(task.blocks[t / bs]) * kvh + g) * bs + t % bs) * hd;
+      for (int64_t d = 0; d < hd; ++d) o[d] += scores[t - lo] * to_float(vr[d]);
+    }
+    for (int64_t d = 0; d < hd; ++d) o[d] /= sum;
+  }
+}
+
+#if REGENESIS_SIMD
+
+template <typename T>
+RG_AVX512 inline __m512 load16(const T* p, __mmask16 mask) {
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_maskz_loadu_ps(mask, p);
+  else
+    return simd::load_bf16(reinterpret_cast<const uint16_t*>(p), mask);
+}
+
+RG_AVX512 inline __mmask16 first_n(int64_t n) {
+  if (n <= 0) return 0;
+  return n >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << n) - 1);
+}
+
+// Scores of HN heads (queries qs, already scaled) over keys lo..position, 16 keys per step: a
+// block stores each pair of dimensions of its keys together ([head_dim / 2, block_size, 2]), so
+// one load gives 16 keys x 2 dimensions and the dot products need no horizontal sums.
+template <int HN>
+RG_AVX512 void scores_f32(const float* qs, int64_t hd, const Task& task, int64_t lo, int64_t g,
+                          const AttentionShape& s, const float* keys, float* scores, int64_t stride) {
+  const int64_t bs = s.block_size, kvh = s.kv_heads;
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  for (int64_t t = lo; t <= task.position;) {
+    const int64_t o = t % bs;
+    const int64_t c = std::min<int64_t>({16, bs - o, task.position + 1 - t});
+    const __mmask16 mask = first_n(c), low = first_n(2 * c), high = first_n(2 * c - 16);
+    const float* kt = keys + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
+    __m512 acc[HN];
+    for (int j = 0; j < HN; ++j) acc[j] = _mm512_setzero_ps();
+    for (int64_t d = 0; d < hd; d += 2, kt += 2 * bs) {
+      const __m512 a = _mm512_maskz_loadu_ps(low, kt), b = _mm512_maskz_loadu_ps(high, kt + 16);
+      const __m512 k0 = _mm512_permutex2var_ps(a, even, b), k1 = _mm512_permutex2var_ps(a, odd, b);
+      for (int j = 0; j < HN; ++j) {
+        acc[j] = _mm512_fmadd_ps(_mm512_set1_ps(qs[j * hd + d]), k0, acc[j]);
+        acc[j] = _mm512_fmadd_ps(_mm512_set1_ps(qs[j * hd + d + 1]), k1, acc[j]);
+      }
+    }
+    for (int j = 0; j < HN; ++j) _mm512_mask_storeu_ps(scores + j * stride + (t - lo), mask, acc[j]);
+    t += c;
+  }
+}
+
+// bfloat16 keys: each step is one vdpbf16ps per head over 16 keys x 2 dimensions, the queries
+// rounded to bfloat16 pairs (qp: [HN][head_dim / 2] 32-bit words).
+template <int HN>
+RG_AVX512_BF16 void scores_bf16(const uint32_t* qp, int64_t hd, const Task& task, int64_t lo,
+                                int64_t g, const AttentionShape& s, const c10::BFloat16* keys,
+                                float* scores, int64_t stride) {
+  const int64_t bs = s.block_size, kvh = s.kv_heads, pairs = hd / 2;
+  for (int64_t t = lo; t <= task.position;) {
+    const int64_t o = t % bs;
+    const int64_t c = std::min<int64_t>({16, bs - o, task.position + 1 - t});
+    const __mmask16 mask = first_n(c);
+    const uint16_t* kt = reinterpret_cast<const uint16_t*>(keys) + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
+    __m512 acc[HN];
+    for (int j = 0; j < HN; ++j) acc[j] = _mm512_setzero_ps();
+    for (int64_t d = 0; d < pairs; ++d, kt += 2 * bs) {
+      const __m512bh k = (__m512bh)_mm512_maskz_loadu_epi32(mask, kt);
+      for (int j = 0; j < HN; ++j)
+        acc[j] = _mm512_dpbf16_ps(acc[j], (__m512bh)_mm512_set1_epi32(static_cast<int>(qp[j * pairs + d])), k);
+    }
+    for (int j = 0; j < HN; ++j) _mm512_mask_storeu_ps(scores + j * stride + (t - lo), mask, acc[j]);
+    t += c;
+  }
+}
+
+template <typename T, int HN>
+void scores_simd(const float* qs, const uint32_t* qp, int64_t hd, const Task& task, int64_t lo,
+                 int64_t g, const AttentionShape& s, const T* keys, float* scores, int64_t stride) {
+  if constexpr (std::is_same_v<T, float>)
+    scores_f32<HN>(qs, hd, task, lo, g, s, keys, scores, stride);
+  else
+    scores_bf16<HN>(qp, hd, task, lo, g, s, keys, scores, stride);
+}
+
+// out[j] (HN heads, dims d0 .. d0 + 16 DV) = sum_t p[j][t] v_t, divided by the softmax sums.
+template <typename T, int HN, int DV>
+RG_AVX512 void values_simd(const float* probs, int64_t stride, const float* inverse, int64_t d0,
+                           int64_t hd, const Task& task, int64_t lo, int64_t g,
+                           const AttentionShape& s, const T* values, float* out) {
+  const int64_t bs = s.block_size, kvh = s.kv_heads;
+  __mmask16 masks[DV];
+  for (int v = 0; v < DV; ++v) masks[v] = first_n(hd - d0 - 16 * v);
+  __m512 acc[HN][DV];
+  for (int j = 0; j < HN; ++j)
+    for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_setzero_ps();
+  for (int64_t t = lo; t <= task.position;) {
+    const int64_t o = t % bs;
+    const int64_t c = std::min<int64_t>(bs - o, task.position + 1 - t);
+    const T* vr = values + ((int64_t(task.blocks[t / bs]) * kvh + g) * bs + o) * hd + d0;
+    for (int64_t i = 0; i < c; ++i, vr += hd) {
+      __m512 vv[DV];
+      for (int v = 0; v < DV; ++v) vv[v] = load16(vr + 16 * v, masks[v]);
+      for (int j = 0; j < HN; ++j) {
+        const __m512 w = _mm512_set1_ps(probs[j * stride + (t - lo) + i]);
+        for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_fmadd_ps(w, vv[v], acc[j][v]);
+      }
+    }
+    t += c;
+  }
+  for (int j = 0; j < HN; ++j)
+    for (int v = 0; v < DV; ++v)
+      _mm512_mask_storeu_ps(out + j * hd + d0 + 16 * v, masks[v],
+                            _mm512_mul_ps(acc[j][v], _mm512_set1_ps(inverse[j])));
+}
+
+// exp(x - max) in place over n scores; returns their sum.
+RG_AVX512 float softmax_numerators(float* x, int64_t n) {
+  __m512 top = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  for (int64_t i = 0; i < n; i += 16)
+    top = _mm512_max_ps(top, _mm512_mask_loadu_ps(top, first_n(n - i), x + i));
+  const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(top));
+  __m512 sum = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 mask = first_n(n - i);
+    const __m512 e = simd::exp_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, x + i), max));
+    _mm512_mask_storeu_ps(x + i, mask, e);
+    sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(mask, e));
+  }
+  return _mm512_reduce_add_ps(sum);
+}
+
+template <typename T, int HN>
+void values_dispatch(int dv, const float* probs, int64_t stride, const float* inverse, int64_t d0,
+                     int64_t hd, const Task& task, int64_t lo, int64_t g, const AttentionShape& s,
+                     const T* values, float* out) {
+  switch (dv) {
+    case 1: return values_simd<T, HN, 1>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    case 2: return values_simd<T, HN, 2>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    case 3: return values_simd<T, HN, 3>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    default: return values_simd<T, HN, 4>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+  }
+}
+
+template <typename T>
+void attend_simd(const Task& task, int64_t g, const AttentionShape& s, const T* keys,
+                 const T* values, float scale, std::vector<float>& buffer, float* out) {
+  const int64_t hd = s.head_dim, group = s.heads / s.kv_heads;
+  const int64_t lo = first_visible(s, task.position), length = task.position - lo + 1;
+  buffer.resize(group * hd + group * length + group + group * hd / 2);
+  float* qs = buffer.data();
+  float* scores = qs + group * hd;
+  float* inverse = scores + group * length;
+  uint32_t* qp = reinterpret_cast<uint32_t*>(inverse + group);  // bfloat16 pairs of qs
+  const float* q = task.q + g * group * hd;
+  for (int64_t i = 0; i < group * hd; ++i) qs[i] = q[i] * scale;
+  if constexpr (!std::is_same_v<T, float>)
+    for (int64_t i = 0; i < group * hd / 2; ++i)
+      qp[i] = uint32_t(c10::BFloat16(qs[2 * i]).x) | (uint32_t(c10::BFloat16(qs[2 * i + 1]).x) << 16);
+  for (int64_t h0 = 0; h0 < group; h0 += 4) {
+    const float* qh = qs + h0 * hd;
+    const uint32_t* qph = qp + h0 * hd / 2;
+    float* sh = scores + h0 * length;
+    switch (std::min<int64_t>(4, group - h0)) {
+      case 1: scores_simd<T, 1>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
+      case 2: scores_simd<T, 2>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
+      case 3: scores_simd<T, 3>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
+      default: scores_simd<T, 4>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
+    }
+  }
+  for (int64_t h = 0; h < group; ++h) inverse[h] = 1.0f / softmax_numerators(scores + h * length, length);
+  for (int64_t h0 = 0; h0 < group; h0 += 4) {
+    const int64_t hn = std::min<int64_t>(4, group - h0);
+    for (int64_t d0 = 0; d0 < hd; d0 += 64) {
+      const int dv = static_cast<int>(std::min<int64_t>(4, (hd - d0 + 15) / 16));
+      const float* p = scores + h0 * length;
+      float* o = out + (g * group + h0) * hd;
+      switch (hn) {
+        case 1: values_dispatch<T, 1>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        case 2: values_dispatch<T, 2>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        case 3: values_dispatch<T, 3>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        default: values_dispatch<T, 4>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+      }
+    }
+  }
+}
+
+#endif  // REGENESIS_SIMD
+
+template <typename T>
+void attention_typed(const std::vector<Task>& tasks, const AttentionShape& s, const at::Tensor& keys,
+                     const at::Tensor& values, void* out, at::ScalarType out_dtype) {
+  const T* kp = reinterpret_cast<const T*>(keys.data_ptr());
+  const T* vp = reinterpret_cast<const T*>(values.data_ptr());
+  const float scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(s.head_dim)));
+  const int64_t group_count = static_cast<int64_t>(tasks.size()) * s.kv_heads;
+  const int64_t width = s.heads * s.head_dim, group_width = (s.heads / s.kv_heads) * s.head_dim;
+  // bfloat16 keys need AVX512_BF16 (vdpbf16ps), float32 keys AVX-512.
+  const bool simd = kernels::simd_available(std::is_same_v<T, float> ? at::kFloat : at::kBFloat16);
+  // Later tokens of a prefill see more keys: threads take every n-th unit, not a contiguous
+  // range, so the work splits evenly.
+  const int64_t threads = std::min<int64_t>(at::get_num_threads(), group_count);
+  at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> buffer;
+    std::vector<float> result(width);
+    for (int64_t thread = begin; thread < end; ++thread) {
+      for (int64_t unit = thread; unit < group_count; unit += threads) {
+        const Task& task = tasks[unit / s.kv_heads];
+        const int64_t g = unit % s.kv_heads;
+#if REGENESIS_SIMD
+        if (simd)
+          attend_simd<T>(task, g, s, kp, vp, scale, buffer, result.data());
+        else
+#endif
+          attend_generic<T>(task, g, s, kp, vp, scale, buffer, result.data());
+        const int64_t offset = task.token * width + g * group_width;
+        if (out_dtype == at::kFloat)
+          std::copy_n(result.data() + g * group_width, group_width, static_cast<float*>(out) + offset);
+        else
+          kernels::store_as(result.data() + g * group_width, group_width,
+                            static_cast<c10::BFloat16*>(out) + offset, out_dtype);
+      }
+    }
+  });
+}
+
+template <typename T>
+void write_kv_typed(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
+                    const AttentionShape& s, at::Tensor& keys, at::Tensor& values) {
+  T* kp = reinterpret_cast<T*>(keys.data_ptr());
+  T* vp = reinterpret_cast<T*>(values.data_ptr());
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads;
+  for (int64_t r = 0; r < num_rows; ++r) {
+    const AttentionRow& row = rows[r];
+    for (int64_t j = 0; j < row.count; ++j) {
+      const int64_t p = row.start + j, token = row.first_token + j;
+      const int64_t block = row.blocks[p / bs], o = p % bs;
+      for (int64_t g = 0; g < kvh; ++g) {
+        const float* kr = k + (token * kvh + g) * hd;
+        const float* vr = v + (token * kvh + g) * hd;
+        T* kt = kp + ((block * kvh + g) * hd) * bs + o * 2;
+        T* vt = vp + ((block * kvh + g) * bs + o) * hd;
+        for (int64_t d = 0; d < hd; ++d) {
+          kt[(d / 2) * bs * 2 + d % 2] = static_cast<T>(kr[d]);
+          vt[d] = static_cast<T>(vr[d]);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void write_kv(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
+              const AttentionShape& shape, at::Tensor& keys, at::Tensor& values) {
+  if (keys.scalar_type() == at::kFloat)
+    write_kv_typed<float>(k, v, rows, num_rows, shape, keys, values);
+  else if (keys.scalar_type() == at::kBFloat16)
+    write_kv_typed<c10::BFloat16>(k, v, rows, num_rows, shape, keys, values);
+  else
+    fail("KV cache: dtype ", at::toString(keys.scalar_type()), " is not supported by the cached forward");
+}
+
+void paged_attention(const float* q, const AttentionRow* rows, int64_t num_rows,
+                     const AttentionShape& shape, const at::Tensor& keys, const at::Tensor& values,
+                     void* out, at::ScalarType out_dtype) {
+  std::vector<Task> tasks;
+  const int64_t width = shape.heads * shape.head_dim;
+  for (int64_t r = 0; r < num_rows; ++r)
+    for (int64_t j = 0; j < rows[r].count; ++j) {
+      const int64_t token = rows[r].first_token + j;
+      tasks.push_back({q + token * width, rows[r].start + j, rows[r].blocks, token});
+    }
+  if (keys.scalar_type() == at::kFloat)
+    attention_typed<float>(tasks, shape, keys, values, out, out_dtype);
+  else
+    attention_typed<c10::BFloat16>(tasks, shape, keys, values, out, out_dtype);
+}
+
+}  // namespace regenesis
