@@ -5,7 +5,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -64,12 +65,22 @@ class MergedAdapterDir {
 };
 
 // SIGTERM and SIGINT are blocked in every thread (set before any thread starts) and taken by
-// sigtimedwait on the main thread, so no handler runs in the middle of the engine's work.
+// sigtimedwait on the main thread. The handler is installed too: a shell starts background jobs
+// with SIGINT ignored (which would discard it even while blocked), and it records a signal
+// delivered to a thread that has it unblocked (a library's own thread).
+volatile std::sig_atomic_t g_shutdown_signal = 0;
+extern "C" void record_shutdown_signal(int signal) { g_shutdown_signal = signal; }
+
 sigset_t shutdown_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  struct sigaction action {};
+  action.sa_handler = record_shutdown_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
   return set;
 }
 
@@ -98,19 +109,29 @@ void run(Options options) {
   std::printf("listening on %s:%d\n", options.server.host.c_str(), port);
   std::fflush(stdout);
 
-  std::thread http([&] { server.serve(); });
+  std::atomic<bool> http_ended{false};
+  std::thread http([&] {
+    server.serve();
+    http_ended = true;
+  });
   bool serving = true;
-  while (serving) {
+  while (serving && !http_ended) {
     const timespec tick{0, 200 * 1000 * 1000};
-    const int signal = sigtimedwait(&signals, nullptr, &tick);
+    int signal = sigtimedwait(&signals, nullptr, &tick);
+    if (signal != SIGTERM && signal != SIGINT) signal = g_shutdown_signal;
     if (signal == SIGTERM || signal == SIGINT) {
       log_info(std::string("serve: ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
                ", finishing the requests in flight");
       serving = false;
     }
   }
-  server.stop();
-  http.join();     // every accepted request has been answered
+  if (serving) {  // the accept loop ended without a signal
+    http.join();
+    source.drain();
+    fail("the HTTP server on ", options.server.host, ":", port, " stopped unexpectedly");
+  }
+  server.drain_and_stop();  // new requests get 503 until those in flight are answered
+  http.join();
   source.drain();  // nothing is left in the engine
   log_info("serve: stopped after " + std::to_string(server.requests_served()) + " completion requests");
 }

@@ -232,6 +232,7 @@ ApiRequest parse_api_request(ApiRoute route, std::string_view body, const ApiLim
     out.seed = v->is_number_unsigned() ? v->get<uint64_t>() : static_cast<uint64_t>(v->get<int64_t>());
   }
   parse_stop(root, limits, p);
+  if (const Json* v = given(root, "ignore_eos")) p.ignore_eos = boolean(*v, "ignore_eos");  // vLLM's extra
   if (const Json* v = given(root, "stream")) out.stream = boolean(*v, "stream");
   if (const Json* v = given(root, "stream_options")) {
     if (!v->is_object()) wrong_type("stream_options", "an object", *v);

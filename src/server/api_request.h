@@ -32,8 +32,9 @@ struct ApiRequest {
   std::string model;
   std::vector<std::string> prompts;   // Completions: one or more (a string or a list of strings)
   std::vector<ChatMessage> messages;  // Chat
-  // n, temperature, top_p, top_k and stop as given (defaults otherwise); max_tokens and seed
-  // are decided by the server (below), so params.max_tokens / params.seed are not set here.
+  // n, temperature, top_p, top_k, stop and ignore_eos (vLLM's extra) as given (defaults
+  // otherwise); max_tokens and seed are decided by the server (below), so params.max_tokens and
+  // params.seed are not set here.
   SamplingParams params;
   std::optional<int> max_tokens;      // absent: the server's default for the route
   std::optional<uint64_t> seed;       // absent: the server draws one

@@ -49,6 +49,33 @@ ApiError library_error(const httplib::Request& req, int status) {
 
 }  // namespace
 
+struct OpenAIServer::InFlight {
+  explicit InFlight(OpenAIServer& server) : server(server) {}
+  ~InFlight() { server.leave(); }
+  OpenAIServer& server;
+};
+
+bool OpenAIServer::enter() {
+  std::lock_guard<std::mutex> lock(flight_mutex_);
+  if (draining_) return false;
+  ++in_flight_;
+  return true;
+}
+
+void OpenAIServer::leave() {
+  std::lock_guard<std::mutex> lock(flight_mutex_);
+  if (--in_flight_ == 0) flight_done_.notify_all();
+}
+
+void OpenAIServer::drain_and_stop() {
+  {
+    std::unique_lock<std::mutex> lock(flight_mutex_);
+    draining_ = true;
+    flight_done_.wait(lock, [&] { return in_flight_ == 0; });
+  }
+  stop();
+}
+
 OpenAIServer::OpenAIServer(ServedModel model, CompletionSource& source, ServerOptions options)
     : model_(std::move(model)),
       source_(source),
@@ -76,6 +103,14 @@ OpenAIServer::~OpenAIServer() { stop(); }
 void OpenAIServer::install_routes() {
   auto completion = [this](ApiRoute route) {
     return [this, route](const httplib::Request& req, httplib::Response& res) {
+      if (!enter()) {
+        send_error(res, ApiError(503, "the server is shutting down", "", "", "server_error"));
+        res.set_header("Connection", "close");
+        return;
+      }
+      // Held until the response is written: by this scope, or by a stream's provider, which
+      // the library keeps until the last chunk is sent.
+      auto in_flight = std::make_shared<InFlight>(*this);
       ++requests_served_;
       try {
         PreparedCompletion prepared =
@@ -87,7 +122,7 @@ void OpenAIServer::install_routes() {
           return;
         }
         res.set_header("Cache-Control", "no-cache");
-        res.set_chunked_content_provider("text/event-stream", [job](size_t, httplib::DataSink& sink) {
+        res.set_chunked_content_provider("text/event-stream", [job, in_flight](size_t, httplib::DataSink& sink) {
           std::optional<std::string> events = job->next_events();
           if (!events) {
             sink.done();
@@ -107,8 +142,10 @@ void OpenAIServer::install_routes() {
   http_->Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(models_json(model_.name, created_, model_.max_context), "application/json");
   });
-  http_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("{\"status\":\"ok\"}", "application/json");
+  http_->Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(flight_mutex_);
+    res.status = draining_ ? 503 : 200;
+    res.set_content(draining_ ? "{\"status\":\"draining\"}" : "{\"status\":\"ok\"}", "application/json");
   });
   http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;

@@ -4,10 +4,14 @@
 //
 // Every error is a JSON body in OpenAI's shape (server/api_error.h), including the library's own
 // (unknown route 404, body over the limit 413). Handlers never let an exception escape.
-// Shutdown: stop() closes the listening socket; serve() returns once the requests in flight
-// have been answered (the CompletionSource must keep running until then).
+// Shutdown: drain_and_stop() answers new requests with 503 while the requests in flight (streams
+// included) finish, then closes the listening socket; serve() then returns. stop() closes it at
+// once (the library then cuts streams short). The CompletionSource must keep running until
+// serve() has returned.
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "server/api_request.h"
@@ -42,11 +46,17 @@ class OpenAIServer {
   void serve();
   // Thread-safe, idempotent; returns at once (serve() returns when the work is done).
   void stop();
+  // Thread-safe: refuses new requests (503, /health reports "draining"), waits until every
+  // request in flight has been answered in full, then stop().
+  void drain_and_stop();
 
   long long requests_served() const { return requests_served_.load(); }
 
  private:
   void install_routes();
+  bool enter();  // false when draining; else counts the request as in flight
+  void leave();
+  struct InFlight;  // counts a request until destroyed
 
   ServedModel model_;
   CompletionSource& source_;
@@ -55,6 +65,10 @@ class OpenAIServer {
   int port_ = 0;
   long long created_ = 0;
   std::atomic<long long> requests_served_{0};
+  std::mutex flight_mutex_;
+  std::condition_variable flight_done_;
+  bool draining_ = false;
+  int in_flight_ = 0;
 };
 
 }  // namespace regenesis

@@ -29,6 +29,7 @@ TEST(ApiRequest, CompletionFieldsAreRead) {
   ApiRequest r = parse(R"({"model": "m", "prompt": "Hi", "n": 3, "max_tokens": 7, "temperature": 0.5,
                           "top_p": 0.9, "top_k": 40, "seed": 12, "stop": ["\n", "", "END"],
                           "stream": true, "stream_options": {"include_usage": true}, "echo": true,
+                          "ignore_eos": true,
                           "user": "x", "some_new_field": {"any": [1, 2]}})");
   EXPECT_EQ(r.model, "m");
   ASSERT_EQ(r.prompts, std::vector<std::string>{"Hi"});
@@ -42,6 +43,7 @@ TEST(ApiRequest, CompletionFieldsAreRead) {
   EXPECT_TRUE(r.stream);
   EXPECT_TRUE(r.include_usage);
   EXPECT_TRUE(r.echo);
+  EXPECT_TRUE(r.params.ignore_eos);
 }
 
 TEST(ApiRequest, DefaultsAndNullsMeanNotGiven) {
@@ -96,17 +98,20 @@ TEST(ApiRequest, MalformedBodiesAre400WithoutParam) {
 }
 
 TEST(ApiRequest, DeepNestingIsRefusedBeforeParsing) {
-  const std::string deep = "{\"model\": \"m\", \"prompt\": \"x\", \"extra\": " + std::string(100000, '[') +
-                           std::string(100000, ']') + "}";
+  std::string deep = "{\"model\": \"m\", \"prompt\": \"x\", \"extra\": ";
+  deep.append(100000, '[').append(100000, ']').append("}");
   EXPECT_EQ(refusal(deep).first, 400);
   // Brackets inside strings are text, not nesting.
-  EXPECT_EQ(parse("{\"model\": \"m\", \"prompt\": \"" + std::string(1000, '[') + "\"}").prompts[0].size(), 1000u);
+  std::string brackets = "{\"model\": \"m\", \"prompt\": \"";
+  brackets.append(1000, '[').append("\"}");
+  EXPECT_EQ(parse(brackets).prompts[0].size(), 1000u);
 }
 
 TEST(ApiRequest, OversizedBodyIs413) {
   ApiLimits limits;
   limits.max_body_bytes = 64;
-  const std::string body = R"({"model": "m", "prompt": ")" + std::string(100, 'x') + "\"}";
+  std::string body = R"({"model": "m", "prompt": ")";
+  body.append(100, 'x').append("\"}");
   EXPECT_EQ(refusal(body, ApiRoute::Completions, limits).first, 413);
   limits.max_body_bytes = body.size();
   EXPECT_EQ(refusal(body, ApiRoute::Completions, limits).first, 0);
@@ -147,6 +152,7 @@ TEST(ApiRequest, MissingAndWrongTypedFieldsNameTheParam) {
       {R"({"model": "m", "prompt": "x", "stream": "yes"})", C, "stream"},
       {R"({"model": "m", "prompt": "x", "stream_options": []})", C, "stream_options"},
       {R"({"model": "m", "prompt": "x", "echo": 1})", C, "echo"},
+      {R"({"model": "m", "prompt": "x", "ignore_eos": "yes"})", C, "ignore_eos"},
       {R"({"model": "m", "prompt": "x", "logprobs": 3})", C, "logprobs"},
       {R"({"model": "m", "prompt": "x", "best_of": 3})", C, "best_of"},
       {R"({"model": "m", "prompt": "x", "presence_penalty": 0.5})", C, "presence_penalty"},

@@ -138,7 +138,8 @@ TEST(OpenAIServer, LibraryRefusalsHaveOpenAIErrorBodies) {
     EXPECT_EQ(reply.json()["error"]["type"], "invalid_request_error");
   }
   // Not HTTP at all: a 400 (or the connection closed), and the server carries on.
-  const std::string garbage = test::raw_exchange(running.port, "\x16\x03\x01 hello?\r\n\r\n");
+  const std::string garbage = test::raw_exchange(running.port, "\x16\x03\x01 hello?\r\n\r\n",
+                                                   std::chrono::milliseconds(5000), /*close_write=*/true);
   EXPECT_TRUE(garbage.empty() || test::http_status(garbage) == 400) << garbage;
   reply = test::http_call(running.port, "POST", "/v1/completions", body_for("ok"));
   EXPECT_EQ(reply.status, 200);

@@ -135,7 +135,8 @@ TEST_F(ServeFuzz, GarbageInsteadOfHttp) {
     std::string bytes(1 + rng() % 2000, '\0');
     for (char& c : bytes) c = static_cast<char>(rng() % 256);
     if (i % 2) bytes = "POST /v1/completions HTTP/1.1\r\nContent-Length: " + std::to_string(rng()) + "\r\n\r\n" + bytes;
-    const std::string reply = test::raw_exchange(server_->port(), bytes, std::chrono::milliseconds(3000));
+    const std::string reply = test::raw_exchange(server_->port(), bytes, std::chrono::milliseconds(3000),
+                                                 /*close_write=*/true);
     const int status = test::http_status(reply);
     EXPECT_TRUE(reply.empty() || (status >= 400 && status < 500)) << reply.substr(0, 200);
   }

@@ -138,10 +138,14 @@ class ServeProcess {
   std::optional<int> status_;
 };
 
-// Sends `bytes` to 127.0.0.1:port, closes the sending side, and reads until the server closes the connection or
+// Sends `bytes` to 127.0.0.1:port and reads until the server closes the connection or
 // `limit` passes. Empty when the connection was refused.
+// With `close_write` the sending side is shut after the bytes, so a server waiting for more of
+// a malformed request sees the end at once (it then may not answer at all: cpp-httplib takes a
+// half-closed connection for a dead one).
 inline std::string raw_exchange(int port, const std::string& bytes,
-                                std::chrono::milliseconds limit = std::chrono::milliseconds(30000)) {
+                                std::chrono::milliseconds limit = std::chrono::milliseconds(30000),
+                                bool close_write = false) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return "";
   sockaddr_in address{};
@@ -156,7 +160,7 @@ inline std::string raw_exchange(int port, const std::string& bytes,
       if (n <= 0) break;
       sent += static_cast<size_t>(n);
     }
-    ::shutdown(fd, SHUT_WR);  // nothing more is coming: the server need not wait for it
+    if (close_write) ::shutdown(fd, SHUT_WR);
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
       pollfd p{fd, POLLIN, 0};
