@@ -15,7 +15,7 @@ KVCache::KVCache(const ModelConfig& config, int64_t num_blocks, int64_t block_si
   if (hd % 2 != 0) fail("KV cache: head_dim must be even (RoPE pairs dimensions), got ", hd);
   for (int64_t layer = 0; layer < config.num_hidden_layers; ++layer) {
     keys_.push_back(at::empty({num_blocks, kv, hd / 2, block_size, 2}, options));
-    values_.push_back(at::empty({num_blocks, kv, block_size, hd}, options));
+    values_.push_back(at::empty({num_blocks, kv, (block_size + 1) / 2, hd, 2}, options));
   }
 }
 
@@ -27,7 +27,7 @@ size_t KVCache::bytes() const {
 }
 
 size_t KVCache::bytes_per_token() const {
-  return bytes() / static_cast<size_t>(num_blocks_ * block_size_);
+  return bytes() / static_cast<size_t>(num_blocks_ * block_size_);  // (odd blocks: a padded slot)
 }
 
 void KVCache::copy_block(int64_t src, int64_t dst, int64_t length) {
@@ -38,7 +38,8 @@ void KVCache::copy_block(int64_t src, int64_t dst, int64_t length) {
   if (src == dst || length == 0) return;
   for (size_t layer = 0; layer < keys_.size(); ++layer) {
     keys_[layer][dst].narrow(2, 0, length).copy_(keys_[layer][src].narrow(2, 0, length));  // [kv, hd/2, bs, 2]
-    values_[layer][dst].narrow(1, 0, length).copy_(values_[layer][src].narrow(1, 0, length));
+    const int64_t pairs = (length + 1) / 2;  // [kv, bs/2, hd, 2]: a half pair is copied whole
+    values_[layer][dst].narrow(1, 0, pairs).copy_(values_[layer][src].narrow(1, 0, pairs));
   }
 }
 

@@ -17,11 +17,12 @@ namespace regenesis {
 
 class KVCache {
  public:
-  // Per layer, keys are [num_blocks, kv_heads, head_dim / 2, block_size, 2]: within a block,
-  // dimensions 2i and 2i+1 of a key sit side by side and the keys of one such pair of dimensions
-  // follow each other, so attention reads 16 keys x 2 dimensions with one load (bfloat16: one
-  // vdpbf16ps). Values are [num_blocks, kv_heads, block_size, head_dim]. Uninitialised memory:
-  // pages are touched only as positions get written.
+  // Per layer, keys are [num_blocks, kv_heads, head_dim / 2, block_size, 2] and values
+  // [num_blocks, kv_heads, (block_size + 1) / 2, head_dim, 2]: keys keep dimensions 2i and 2i+1
+  // side by side, values keep positions 2j and 2j+1 side by side, so attention reads 16 keys x 2
+  // dimensions, or 16 dimensions x 2 positions, with one load (bfloat16: one vdpbf16ps). Writing
+  // an even position zeroes the odd one after it, so a half-filled pair never holds garbage.
+  // Otherwise uninitialised memory: pages are touched only as positions get written.
   KVCache(const ModelConfig& config, int64_t num_blocks, int64_t block_size, at::ScalarType dtype);
 
   int64_t num_blocks() const { return num_blocks_; }

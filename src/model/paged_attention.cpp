@@ -41,6 +41,7 @@ template <typename T>
 void attend_generic(const Task& task, int64_t g, const AttentionShape& s, const T* keys,
                     const T* values, float scale, std::vector<float>& scores, float* out) {
   const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, group = s.heads / kvh;
+  const int64_t pairs = (bs + 1) / 2;
   const int64_t lo = first_visible(s, task.position), length = task.position - lo + 1;
   scores.resize(length);
   for (int64_t h = 0; h < group; ++h) {
@@ -58,8 +59,9 @@ void attend_generic(const Task& task, int64_t g, const AttentionShape& s, const 
     float* o = out + (g * group + h) * hd;
     std::fill(o, o + hd, 0.0f);
     for (int64_t t = lo; t <= task.position; ++t) {
-      const T* vr = values + ((int64_t(task.blocks[t / bs]) * kvh + g) * bs + t % bs) * hd;
-      for (int64_t d = 0; d < hd; ++d) o[d] += scores[t - lo] * to_float(vr[d]);
+      const int64_t within = t % bs;
+      const T* vr = values + ((int64_t(task.blocks[t / bs]) * kvh + g) * pairs + within / 2) * hd * 2 + within % 2;
+      for (int64_t d = 0; d < hd; ++d) o[d] += scores[t - lo] * to_float(vr[2 * d]);
     }
     for (int64_t d = 0; d < hd; ++d) o[d] /= sum;
   }
@@ -143,34 +145,94 @@ void scores_simd(const float* qs, const uint32_t* qp, int64_t hd, const Task& ta
 }
 
 // out[j] (HN heads, dims d0 .. d0 + 16 DV) = sum_t p[j][t] v_t, divided by the softmax sums.
-template <typename T, int HN, int DV>
-RG_AVX512 void values_simd(const float* probs, int64_t stride, const float* inverse, int64_t d0,
-                           int64_t hd, const Task& task, int64_t lo, int64_t g,
-                           const AttentionShape& s, const T* values, float* out) {
-  const int64_t bs = s.block_size, kvh = s.kv_heads;
-  __mmask16 masks[DV];
-  for (int v = 0; v < DV; ++v) masks[v] = first_n(hd - d0 - 16 * v);
+// Values come two positions at a time ([.., pair, head_dim, 2]); a position outside lo..position
+// gets weight 0 (its slot holds a real value or the zero written with its pair's first half).
+template <int HN, int DV>
+RG_AVX512 void values_f32(const float* probs, int64_t stride, const float* inverse, int64_t d0,
+                          int64_t hd, const Task& task, int64_t lo, int64_t g,
+                          const AttentionShape& s, const float* values, float* out) {
+  const int64_t bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  __mmask16 low[DV], high[DV], keep[DV];
+  for (int v = 0; v < DV; ++v) {
+    const int64_t dims = hd - d0 - 16 * v;
+    keep[v] = first_n(dims);
+    low[v] = first_n(2 * dims);
+    high[v] = first_n(2 * dims - 16);
+  }
   __m512 acc[HN][DV];
   for (int j = 0; j < HN; ++j)
     for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_setzero_ps();
-  for (int64_t t = lo; t <= task.position;) {
-    const int64_t o = t % bs;
-    const int64_t c = std::min<int64_t>(bs - o, task.position + 1 - t);
-    const T* vr = values + ((int64_t(task.blocks[t / bs]) * kvh + g) * bs + o) * hd + d0;
-    for (int64_t i = 0; i < c; ++i, vr += hd) {
-      __m512 vv[DV];
-      for (int v = 0; v < DV; ++v) vv[v] = load16(vr + 16 * v, masks[v]);
-      for (int j = 0; j < HN; ++j) {
-        const __m512 w = _mm512_set1_ps(probs[j * stride + (t - lo) + i]);
-        for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_fmadd_ps(w, vv[v], acc[j][v]);
+  for (int64_t start = lo - lo % bs; start <= task.position; start += bs) {
+    const float* block = values + (int64_t(task.blocks[start / bs]) * kvh + g) * pairs * hd * 2;
+    const int64_t from = std::max(lo, start) - start, to = std::min(task.position, start + bs - 1) - start;
+    for (int64_t pair = from / 2; pair <= to / 2; ++pair) {
+      const int64_t t0 = start + 2 * pair;
+      const float* vr = block + pair * hd * 2 + d0 * 2;
+      const float* w = probs + (t0 - lo + 1);  // padded: position lo - 1 and position + 1 weigh 0
+      for (int v = 0; v < DV; ++v) {
+        const __m512 a = _mm512_maskz_loadu_ps(low[v], vr + 32 * v), b = _mm512_maskz_loadu_ps(high[v], vr + 32 * v + 16);
+        const __m512 v0 = _mm512_permutex2var_ps(a, even, b), v1 = _mm512_permutex2var_ps(a, odd, b);
+        for (int j = 0; j < HN; ++j) {
+          acc[j][v] = _mm512_fmadd_ps(_mm512_set1_ps(w[j * stride]), v0, acc[j][v]);
+          acc[j][v] = _mm512_fmadd_ps(_mm512_set1_ps(w[j * stride + 1]), v1, acc[j][v]);
+        }
       }
     }
-    t += c;
   }
   for (int j = 0; j < HN; ++j)
     for (int v = 0; v < DV; ++v)
-      _mm512_mask_storeu_ps(out + j * hd + d0 + 16 * v, masks[v],
-                            _mm512_mul_ps(acc[j][v], _mm512_set1_ps(inverse[j])));
+      _mm512_mask_storeu_ps(out + j * hd + d0 + 16 * v, keep[v], _mm512_mul_ps(acc[j][v], _mm512_set1_ps(inverse[j])));
+}
+
+// bfloat16 values: one vdpbf16ps per head and 16 dimensions covers two positions, the two
+// weights rounded to bfloat16 (as the values themselves are).
+template <int HN, int DV>
+RG_AVX512_BF16 void values_bf16(const uint16_t* weights, int64_t stride, const float* inverse, int64_t d0,
+                                int64_t hd, const Task& task, int64_t lo, int64_t g,
+                                const AttentionShape& s, const c10::BFloat16* values, float* out) {
+  const int64_t bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
+  __mmask16 keep[DV];
+  for (int v = 0; v < DV; ++v) keep[v] = first_n(hd - d0 - 16 * v);
+  __m512 acc[HN][DV];
+  for (int j = 0; j < HN; ++j)
+    for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_setzero_ps();
+  const uint16_t* base = reinterpret_cast<const uint16_t*>(values);
+  for (int64_t start = lo - lo % bs; start <= task.position; start += bs) {
+    const uint16_t* block = base + (int64_t(task.blocks[start / bs]) * kvh + g) * pairs * hd * 2;
+    const int64_t from = std::max(lo, start) - start, to = std::min(task.position, start + bs - 1) - start;
+    for (int64_t pair = from / 2; pair <= to / 2; ++pair) {
+      const int64_t t0 = start + 2 * pair;
+      const uint16_t* vr = block + pair * hd * 2 + d0 * 2;
+      __m512i w[HN];
+      for (int j = 0; j < HN; ++j) {  // the two positions' weights, adjacent bfloat16s
+        uint32_t both;
+        __builtin_memcpy(&both, weights + j * stride + (t0 - lo + 1), sizeof both);
+        w[j] = _mm512_set1_epi32(static_cast<int>(both));
+      }
+      for (int v = 0; v < DV; ++v) {
+        const __m512bh vv = (__m512bh)_mm512_maskz_loadu_epi32(keep[v], vr + 32 * v);
+        for (int j = 0; j < HN; ++j) acc[j][v] = _mm512_dpbf16_ps(acc[j][v], (__m512bh)w[j], vv);
+      }
+    }
+  }
+  for (int j = 0; j < HN; ++j)
+    for (int v = 0; v < DV; ++v)
+      _mm512_mask_storeu_ps(out + j * hd + d0 + 16 * v, keep[v], _mm512_mul_ps(acc[j][v], _mm512_set1_ps(inverse[j])));
+}
+
+// probs: [heads][stride] float32 weights with a zero before and after each head's run (so
+// position lo - 1 and position + 1, which a pair may touch, weigh nothing); for bfloat16 values
+// the same run rounded to bfloat16 follows at `weights`.
+template <typename T, int HN, int DV>
+void values_simd(const float* probs, const uint16_t* weights, int64_t stride, const float* inverse,
+                 int64_t d0, int64_t hd, const Task& task, int64_t lo, int64_t g,
+                 const AttentionShape& s, const T* values, float* out) {
+  if constexpr (std::is_same_v<T, float>)
+    values_f32<HN, DV>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+  else
+    values_bf16<HN, DV>(weights, stride, inverse, d0, hd, task, lo, g, s, values, out);
 }
 
 // exp(x - max) in place over n scores; returns their sum.
@@ -190,14 +252,14 @@ RG_AVX512 float softmax_numerators(float* x, int64_t n) {
 }
 
 template <typename T, int HN>
-void values_dispatch(int dv, const float* probs, int64_t stride, const float* inverse, int64_t d0,
-                     int64_t hd, const Task& task, int64_t lo, int64_t g, const AttentionShape& s,
-                     const T* values, float* out) {
+void values_dispatch(int dv, const float* probs, const uint16_t* weights, int64_t stride,
+                     const float* inverse, int64_t d0, int64_t hd, const Task& task, int64_t lo,
+                     int64_t g, const AttentionShape& s, const T* values, float* out) {
   switch (dv) {
-    case 1: return values_simd<T, HN, 1>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
-    case 2: return values_simd<T, HN, 2>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
-    case 3: return values_simd<T, HN, 3>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
-    default: return values_simd<T, HN, 4>(probs, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    case 1: return values_simd<T, HN, 1>(probs, weights, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    case 2: return values_simd<T, HN, 2>(probs, weights, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    case 3: return values_simd<T, HN, 3>(probs, weights, stride, inverse, d0, hd, task, lo, g, s, values, out);
+    default: return values_simd<T, HN, 4>(probs, weights, stride, inverse, d0, hd, task, lo, g, s, values, out);
   }
 }
 
@@ -206,11 +268,14 @@ void attend_simd(const Task& task, int64_t g, const AttentionShape& s, const T* 
                  const T* values, float scale, std::vector<float>& buffer, float* out) {
   const int64_t hd = s.head_dim, group = s.heads / s.kv_heads;
   const int64_t lo = first_visible(s, task.position), length = task.position - lo + 1;
-  buffer.resize(group * hd + group * length + group + group * hd / 2);
+  // Per head a run of length + 2 scores: a zero, the scores of lo..position, a zero.
+  const int64_t stride = length + 2;
+  buffer.resize(group * hd + group * stride + group + group * hd / 2 + (group * stride + 1) / 2 + 1);
   float* qs = buffer.data();
   float* scores = qs + group * hd;
-  float* inverse = scores + group * length;
+  float* inverse = scores + group * stride;
   uint32_t* qp = reinterpret_cast<uint32_t*>(inverse + group);  // bfloat16 pairs of qs
+  uint16_t* weights = reinterpret_cast<uint16_t*>(qp + group * hd / 2);  // bfloat16 scores
   const float* q = task.q + g * group * hd;
   for (int64_t i = 0; i < group * hd; ++i) qs[i] = q[i] * scale;
   if constexpr (!std::is_same_v<T, float>)
@@ -219,26 +284,33 @@ void attend_simd(const Task& task, int64_t g, const AttentionShape& s, const T* 
   for (int64_t h0 = 0; h0 < group; h0 += 4) {
     const float* qh = qs + h0 * hd;
     const uint32_t* qph = qp + h0 * hd / 2;
-    float* sh = scores + h0 * length;
+    float* sh = scores + h0 * stride + 1;
     switch (std::min<int64_t>(4, group - h0)) {
-      case 1: scores_simd<T, 1>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
-      case 2: scores_simd<T, 2>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
-      case 3: scores_simd<T, 3>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
-      default: scores_simd<T, 4>(qh, qph, hd, task, lo, g, s, keys, sh, length); break;
+      case 1: scores_simd<T, 1>(qh, qph, hd, task, lo, g, s, keys, sh, stride); break;
+      case 2: scores_simd<T, 2>(qh, qph, hd, task, lo, g, s, keys, sh, stride); break;
+      case 3: scores_simd<T, 3>(qh, qph, hd, task, lo, g, s, keys, sh, stride); break;
+      default: scores_simd<T, 4>(qh, qph, hd, task, lo, g, s, keys, sh, stride); break;
     }
   }
-  for (int64_t h = 0; h < group; ++h) inverse[h] = 1.0f / softmax_numerators(scores + h * length, length);
+  for (int64_t h = 0; h < group; ++h) {
+    float* run = scores + h * stride;
+    run[0] = run[length + 1] = 0.0f;
+    inverse[h] = 1.0f / softmax_numerators(run + 1, length);
+  }
+  if constexpr (!std::is_same_v<T, float>)
+    for (int64_t i = 0; i < group * stride; ++i) weights[i] = c10::BFloat16(scores[i]).x;
   for (int64_t h0 = 0; h0 < group; h0 += 4) {
     const int64_t hn = std::min<int64_t>(4, group - h0);
     for (int64_t d0 = 0; d0 < hd; d0 += 64) {
       const int dv = static_cast<int>(std::min<int64_t>(4, (hd - d0 + 15) / 16));
-      const float* p = scores + h0 * length;
+      const float* p = scores + h0 * stride;
+      const uint16_t* w = weights + h0 * stride;
       float* o = out + (g * group + h0) * hd;
       switch (hn) {
-        case 1: values_dispatch<T, 1>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
-        case 2: values_dispatch<T, 2>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
-        case 3: values_dispatch<T, 3>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
-        default: values_dispatch<T, 4>(dv, p, length, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        case 1: values_dispatch<T, 1>(dv, p, w, stride, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        case 2: values_dispatch<T, 2>(dv, p, w, stride, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        case 3: values_dispatch<T, 3>(dv, p, w, stride, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
+        default: values_dispatch<T, 4>(dv, p, w, stride, inverse + h0, d0, hd, task, lo, g, s, values, o); break;
       }
     }
   }
@@ -288,7 +360,7 @@ void write_kv_typed(const float* k, const float* v, const AttentionRow* rows, in
                     const AttentionShape& s, at::Tensor& keys, at::Tensor& values) {
   T* kp = reinterpret_cast<T*>(keys.data_ptr());
   T* vp = reinterpret_cast<T*>(values.data_ptr());
-  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads;
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
   for (int64_t r = 0; r < num_rows; ++r) {
     const AttentionRow& row = rows[r];
     for (int64_t j = 0; j < row.count; ++j) {
@@ -298,10 +370,11 @@ void write_kv_typed(const float* k, const float* v, const AttentionRow* rows, in
         const float* kr = k + (token * kvh + g) * hd;
         const float* vr = v + (token * kvh + g) * hd;
         T* kt = kp + ((block * kvh + g) * hd) * bs + o * 2;
-        T* vt = vp + ((block * kvh + g) * bs + o) * hd;
+        T* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + o % 2;
         for (int64_t d = 0; d < hd; ++d) {
           kt[(d / 2) * bs * 2 + d % 2] = static_cast<T>(kr[d]);
-          vt[d] = static_cast<T>(vr[d]);
+          vt[2 * d] = static_cast<T>(vr[d]);
+          if (o % 2 == 0) vt[2 * d + 1] = static_cast<T>(0.0f);  // the pair's other half: not garbage
         }
       }
     }

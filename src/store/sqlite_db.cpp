@@ -92,9 +92,17 @@ Database::Database(const std::filesystem::path& path, bool create, bool synchron
   }
   // Another process (a `report` reading while `run` writes) waits instead of failing at once.
   sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL");
-  exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-  exec("PRAGMA foreign_keys=ON");
+  try {
+    exec("PRAGMA journal_mode=WAL");  // the first read: fails here for a file that is not SQLite
+    exec(synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    // No destructor runs for a constructor that throws: close the connection here, or it leaks
+    // (found by LeakSanitizer in RunStore.NotADatabaseIsAClearError).
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Database::~Database() {

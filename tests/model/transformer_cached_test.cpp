@@ -83,19 +83,28 @@ TEST_P(CachedForward, SplittingForkingAndBatchingNeverChangeTheLogits) {
 
 INSTANTIATE_TEST_SUITE_P(Families, CachedForward, ::testing::Values("llama", "qwen2", "mistral"));
 
-TEST(CachedForwardBf16, StaysCloseToTheFloat32Model) {
-  const ModelConfig config = test::tiny_config("llama");
+class CachedForwardBf16 : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CachedForwardBf16, StaysCloseToTheFloat32Model) {
+  const ModelConfig config = test::tiny_config(GetParam());
   const auto weights = test::random_weights(config, 4);
   Transformer f32 = Transformer::from_tensors(config, weights, at::kFloat);
   Transformer bf16 = Transformer::from_tensors(config, weights, at::kBFloat16);
-  KVCache c32(config, 4, 8, at::kFloat), c16(config, 4, 8, at::kBFloat16);
-  const std::vector<int32_t> blocks = {0, 1};
-  const CachedBatch batch{slice(kSequence, 0, 12), {row(0, 12, blocks)}};
-  at::Tensor a = f32.forward_cached(batch, c32), b = bf16.forward_cached(batch, c16);
+  // Odd blocks (5 positions): pairs of positions straddle block ends and sliding windows.
+  KVCache c32(config, 4, 5, at::kFloat), c16(config, 4, 5, at::kBFloat16);
+  const std::vector<int32_t> blocks = {2, 0, 3};
+  const CachedBatch prefix{slice(kSequence, 0, 7), {row(0, 7, blocks)}};
+  const CachedBatch rest{slice(kSequence, 7, 5), {row(7, 5, blocks)}};
+  at::Tensor a = at::cat({f32.forward_cached(prefix, c32), f32.forward_cached(rest, c32)});
+  at::Tensor b = at::cat({bf16.forward_cached(prefix, c16), bf16.forward_cached(rest, c16)});
   // bfloat16 keeps 8 bits of mantissa: logits of magnitude ~1 agree to a few hundredths.
   EXPECT_LT((a - b).abs().max().item<double>(), 0.1);
   EXPECT_GT(a.abs().max().item<double>(), 0.5);
+  at::Tensor full = f32.forward_full(long_tensor(slice(kSequence, 0, 12)).unsqueeze(0))[0];
+  EXPECT_TRUE(at::allclose(a, full, 0, 1e-5)) << "float32 over odd blocks against the full forward";
 }
+
+INSTANTIATE_TEST_SUITE_P(Families, CachedForwardBf16, ::testing::Values("llama", "mistral", "qwen2"));
 
 TEST(CachedForwardChecks, BadRowsAreErrors) {
   const ModelConfig config = test::tiny_config("llama");
