@@ -12,7 +12,10 @@ set(REGENESIS_ALL_MODULES util text data store model engine pipeline train eval 
 # One shared precompiled header for the torch-using modules: ATen is the narrowest header that
 # gives tensors and autograd-aware ops (~5 s to parse instead of ~17 s for <torch/torch.h>).
 add_library(regenesis_torch_pch STATIC ${CMAKE_SOURCE_DIR}/cmake/torch_pch.cpp)
-target_link_libraries(regenesis_torch_pch PUBLIC ${TORCH_LIBRARIES})
+# OpenMP for every torch module: at::parallel_for is a header template that runs serially unless
+# the code instantiating it is compiled with OpenMP (ATen's INTRA_OP_PARALLEL needs _OPENMP).
+find_package(OpenMP REQUIRED)
+target_link_libraries(regenesis_torch_pch PUBLIC ${TORCH_LIBRARIES} OpenMP::OpenMP_CXX)
 target_precompile_headers(regenesis_torch_pch PRIVATE <ATen/ATen.h>)
 
 function(regenesis_check_layering name)
