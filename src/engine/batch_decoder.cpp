@@ -50,6 +50,7 @@ struct Sequence {
   SampleRng rng;
   IncrementalDecoder decoder;
   StopStringMatcher stops;
+  size_t streamed = 0;          // bytes of stops.text() already given to on_text
   int64_t pending = -1;         // sampled, not yet fed
   int generated = 0;
   bool done = false;
@@ -220,12 +221,27 @@ struct BatchDecoder::Impl {
     if (seq.generated >= seq.request->params().max_tokens || seq.cached >= settings.max_positions)
       return finish(seq, FinishReason::Length);
     seq.pending = token;
+    stream_text(seq, seq.stops.settled_size());
+  }
+
+  // Gives on_text the text of `seq` up to byte `end` that it has not had yet.
+  void stream_text(Sequence& seq, size_t end) {
+    const auto& on_text = seq.request->sub.on_text;
+    if (!on_text || end <= seq.streamed) return;
+    const std::string piece = seq.stops.text().substr(seq.streamed, end - seq.streamed);
+    seq.streamed = end;
+    try {
+      on_text(seq.sample, piece);
+    } catch (const std::exception& e) {
+      log_warn(std::string("engine: a text callback threw: ") + e.what());
+    }
   }
 
   void finish(Sequence& seq, FinishReason reason) {
     seq.done = true;
     // Text the decoder held back (an incomplete character) belongs to the completion too.
     if (!seq.stops.stopped() && seq.stops.append(seq.decoder.finish())) reason = FinishReason::Stop;
+    stream_text(seq, seq.stops.text().size());
     release(seq);
     RequestState& r = *seq.request;
     Completion& completion = r.result.completions[seq.sample];

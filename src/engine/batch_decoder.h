@@ -40,6 +40,9 @@ struct Submission {
   GenerationRequest request;
   std::vector<int64_t> prompt;
   std::function<void(GenerationResult)> on_result;
+  // Optional: the text of sample `sample` as it settles (never a byte a stop string may still
+  // cut), called in order before on_result; the pieces of a sample add up to its final text.
+  std::function<void(int sample, const std::string& piece)> on_text;
 };
 
 class BatchDecoder {

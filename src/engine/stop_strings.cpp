@@ -28,4 +28,18 @@ bool StopStringMatcher::append(const std::string& piece) {
   return true;
 }
 
+size_t StopStringMatcher::settled_size() const {
+  if (stopped_) return text_.size();
+  size_t held = 0;  // the longest tail of text_ that is a proper prefix of a stop string
+  for (const auto& stop : stops_) {
+    for (size_t k = std::min(stop.size() - 1, text_.size()); k > held; --k) {
+      if (text_.compare(text_.size() - k, k, stop, 0, k) == 0) {
+        held = k;
+        break;
+      }
+    }
+  }
+  return text_.size() - held;
+}
+
 }  // namespace regenesis

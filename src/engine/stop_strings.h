@@ -16,6 +16,9 @@ class StopStringMatcher {
   bool append(const std::string& piece);
 
   const std::string& text() const { return text_; }
+  // How many leading bytes of text() no later append can cut away: all of it once stopped, else
+  // all but the longest tail that could still begin a stop string. What a stream may send.
+  size_t settled_size() const;
   bool stopped() const { return stopped_; }
 
  private:

@@ -165,9 +165,11 @@ std::vector<int64_t> TorchEngine::prompt_tokens(const GenerationRequest& request
   return {ids.begin(), ids.end()};
 }
 
-uint64_t TorchEngine::submit(GenerationRequest request, ResultCallback on_result, ErrorCallback on_error) {
+uint64_t TorchEngine::submit(GenerationRequest request, ResultCallback on_result, ErrorCallback on_error,
+                             TextCallback on_text) {
   std::vector<int64_t> prompt = impl_->prepare(request);
-  return impl_->enqueue(std::move(request), std::move(prompt), std::move(on_result), std::move(on_error));
+  return impl_->enqueue(std::move(request), std::move(prompt), std::move(on_result), std::move(on_error),
+                        std::move(on_text));
 }
 
 void TorchEngine::generate(const std::vector<GenerationRequest>& requests,

@@ -65,7 +65,11 @@ class TorchEngine : public Generator {
   // throw); on_error, if the engine fails while the request is in flight (never both).
   using ResultCallback = std::function<void(GenerationResult)>;
   using ErrorCallback = std::function<void(const std::string& message)>;
-  uint64_t submit(GenerationRequest request, ResultCallback on_result, ErrorCallback on_error = {});
+  // on_text (optional) streams each sample's text as it is generated, on the scheduler thread:
+  // pieces in order, never a byte a stop string may still cut, adding up to the final text.
+  using TextCallback = std::function<void(int sample, const std::string& piece)>;
+  uint64_t submit(GenerationRequest request, ResultCallback on_result, ErrorCallback on_error = {},
+                  TextCallback on_text = {});
   // Thread-safe: drops a submitted request (its callbacks will not run unless already running).
   void cancel(uint64_t ticket);
   // Counters of the work done so far (prefill tokens computed vs. requested, prefix cache hits,

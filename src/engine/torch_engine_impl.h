@@ -47,7 +47,7 @@ struct TorchEngine::Impl {
   // Validates and tokenizes; Error naming the request for anything generate() rejects.
   std::vector<int64_t> prepare(const GenerationRequest& request) const;
   uint64_t enqueue(GenerationRequest request, std::vector<int64_t> prompt, ResultCallback on_result,
-                   ErrorCallback on_error);
+                   ErrorCallback on_error, TextCallback on_text = {});
   void run_loop();
 };
 

@@ -8,7 +8,8 @@
 namespace regenesis {
 
 uint64_t TorchEngine::Impl::enqueue(GenerationRequest request, std::vector<int64_t> prompt,
-                                    ResultCallback on_result, ErrorCallback on_error) {
+                                    ResultCallback on_result, ErrorCallback on_error,
+                                    TextCallback on_text) {
   std::lock_guard lock(mutex);
   if (stopping) fail("embedded engine: shutting down");
   const uint64_t ticket = next_ticket++;
@@ -23,7 +24,7 @@ uint64_t TorchEngine::Impl::enqueue(GenerationRequest request, std::vector<int64
     }
     on_result(std::move(result));
   };
-  inbox.push_back({ticket, std::move(request), std::move(prompt), std::move(deliver)});
+  inbox.push_back({ticket, std::move(request), std::move(prompt), std::move(deliver), std::move(on_text)});
   if (!loop.joinable()) loop = std::thread([this] { run_loop(); });
   wake.notify_one();
   return ticket;

@@ -25,6 +25,10 @@ uint64_t derive_seed(uint64_t run_seed, std::string_view key) {
   return splitmix64(run_seed ^ stable_hash(key));
 }
 
+uint64_t request_seed(uint64_t run_seed, std::string_view key) {
+  return derive_seed(run_seed, key) & 0x7fffffffffffffffULL;
+}
+
 std::string hash_hex(std::string_view bytes) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx",

@@ -3,113 +3,16 @@
 #include <map>
 #include <set>
 
+#include "pipeline/config_reader.h"
 #include "pipeline/config_toml.h"
+#include "pipeline/run_config_backend.h"
 #include "util/error.h"
 #include "util/strings.h"
 
 namespace regenesis {
 namespace {
 
-// Reads typed fields with errors that name the key path, and rejects keys it was not asked for.
-class Reader {
- public:
-  Reader(std::string source, const std::map<std::string, long>* lines)
-      : source_(std::move(source)), lines_(lines) {}
-
-  [[noreturn]] void error(const std::string& key, const std::string& message) const {
-    long line = 0;
-    if (lines_) {
-      auto it = lines_->find(key);
-      if (it != lines_->end()) line = it->second;
-    }
-    fail_at(source_, line, key + ": " + message);
-  }
-
-  // The sub-object `name` of `parent` (empty when absent), after checking its keys.
-  const Json& section(const Json& parent, const std::string& name, const std::set<std::string>& keys) {
-    static const Json empty = Json::object();
-    auto it = parent.find(name);
-    if (it == parent.end()) return empty;
-    if (!it->is_object()) error(name, std::string("must be a table, got ") + it->type_name());
-    check_keys(*it, name, keys);
-    return *it;
-  }
-
-  void check_keys(const Json& object, const std::string& prefix, const std::set<std::string>& keys) {
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      if (keys.count(it.key())) continue;
-      std::string known;
-      for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
-      error(prefix.empty() ? it.key() : prefix + "." + it.key(),
-            "unknown key (known keys here: " + known + ")");
-    }
-  }
-
-  void get(const Json& object, const std::string& prefix, const char* key, std::string& out) {
-    if (const Json* v = find(object, key)) {
-      if (!v->is_string()) wrong_type(prefix, key, "a string", *v);
-      out = v->get<std::string>();
-    }
-  }
-  void get(const Json& object, const std::string& prefix, const char* key, bool& out) {
-    if (const Json* v = find(object, key)) {
-      if (!v->is_boolean()) wrong_type(prefix, key, "true or false", *v);
-      out = v->get<bool>();
-    }
-  }
-  void get(const Json& object, const std::string& prefix, const char* key, double& out) {
-    if (const Json* v = find(object, key)) {
-      if (!v->is_number()) wrong_type(prefix, key, "a number", *v);
-      out = v->get<double>();
-    }
-  }
-  template <typename Int>
-  void get_int(const Json& object, const std::string& prefix, const char* key, Int& out,
-               long long min) {
-    if (const Json* v = find(object, key)) {
-      if (!v->is_number_integer()) wrong_type(prefix, key, "an integer", *v);
-      long long value = v->get<long long>();
-      if (value < min) error(path(prefix, key), "must be at least " + std::to_string(min));
-      out = static_cast<Int>(value);
-    }
-  }
-  void get(const Json& object, const std::string& prefix, const char* key,
-           std::vector<std::string>& out) {
-    if (const Json* v = find(object, key)) {
-      if (!v->is_array()) wrong_type(prefix, key, "a list of strings", *v);
-      out.clear();
-      for (const auto& item : *v) {
-        if (!item.is_string()) wrong_type(prefix, key, "a list of strings", *v);
-        out.push_back(item.get<std::string>());
-      }
-    }
-  }
-  void one_of(const std::string& prefix, const char* key, const std::string& value,
-              const std::set<std::string>& allowed) {
-    if (allowed.count(value)) return;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
-    error(path(prefix, key), "\"" + value + "\" is not one of " + list);
-  }
-
-  static std::string path(const std::string& prefix, const char* key) {
-    return prefix.empty() ? std::string(key) : prefix + "." + key;
-  }
-
- private:
-  static const Json* find(const Json& object, const char* key) {
-    auto it = object.find(key);
-    return it == object.end() ? nullptr : &*it;
-  }
-  [[noreturn]] void wrong_type(const std::string& prefix, const char* key, const char* expected,
-                               const Json& got) const {
-    error(path(prefix, key), std::string("must be ") + expected + ", got " + got.type_name() +
-                                 " " + got.dump());
-  }
-
-  std::string source_;
-  const std::map<std::string, long>* lines_;
-};
+using Reader = ConfigReader;
 
 std::string resolve(const std::string& value, const std::filesystem::path& base) {
   if (value.empty()) return value;
@@ -171,9 +74,7 @@ RunConfig parse(const Json& root, const std::string& source, const std::filesyst
   r.get_int(model, "model", "threads", c.model.threads, 0);
   r.get_int(model, "model", "max_batch", c.model.max_batch, 0);
 
-  const Json& backend = r.section(root, "backend", {"type"});
-  r.get(backend, "backend", "type", c.backend.type);
-  r.one_of("backend", "type", c.backend.type, {"embedded"});
+  read_backend_config(r, root, c.backend);
 
   const Json& data = r.section(root, "data", {"questions", "limit"});
   r.get(data, "data", "questions", c.data.questions);
@@ -311,7 +212,7 @@ OrderedJson RunConfig::to_json() const {
   j["run"] = {{"dir", run.dir}, {"sync", run.sync}};
   j["model"] = {{"path", model.path}, {"dtype", model.dtype}, {"threads", model.threads},
                 {"max_batch", model.max_batch}};
-  j["backend"] = {{"type", backend.type}};
+  j["backend"] = backend_config_json(backend);
   j["data"] = {{"questions", data.questions}, {"limit", data.limit}};
   OrderedJson syn = {{"prompts", synthesis.prompts}, {"chat_template", synthesis.chat_template},
                      {"selections", synthesis.selections}, {"singletons", synthesis.singletons},
@@ -348,7 +249,7 @@ OrderedJson RunConfig::generation_identity(const std::string& prompt_fingerprint
   OrderedJson j;
   j["seed"] = seed;
   j["model"] = {{"path", model.path}, {"dtype", model.dtype}};
-  j["backend"] = {{"type", backend.type}};
+  j["backend"] = backend_identity_json(backend);
   j["data"] = {{"questions", data.questions}};
   OrderedJson syn = {{"prompts", prompt_fingerprint}, {"chat_template", synthesis.chat_template},
                      {"selections", synthesis.selections}, {"singletons", synthesis.singletons}};

@@ -41,8 +41,24 @@ struct RunConfig {
     int max_batch = 0;  // 0: the engine's default
   } model;
 
+  // Where generation runs: "embedded" (TorchEngine on model.path, in this process) or "openai"
+  // (OpenAI-compatible servers: vLLM, SGLang, llama.cpp, `regenesis serve`).
   struct Backend {
+    struct Endpoint {
+      std::string url;          // base URL up to /v1, e.g. "http://10.0.0.5:8000/v1"
+      std::string model;        // the "model" field the server expects
+      int max_concurrency = 0;  // requests in flight; 0: max_concurrency_per_endpoint
+    };
     std::string type = "embedded";
+    std::vector<Endpoint> endpoints;  // [[backend.endpoints]], openai only
+    std::string api_mode = "auto";    // "auto", "completions" or "chat"
+    std::string api_key_env;          // NAME of the variable holding the key; "": none
+    int max_concurrency_per_endpoint = 16;
+    bool one_request_per_sample = false;  // for servers without "n" (llama.cpp server)
+    double timeout_s = 600;               // one HTTP request
+    int max_retries = 5;                  // further attempts per request
+    double retry_backoff_s = 0.5;         // first backoff; doubles up to 30 s, with jitter
+    double cool_down_s = 30;              // how long a failing endpoint is set aside
   } backend;
 
   struct Data {

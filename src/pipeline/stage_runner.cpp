@@ -70,7 +70,7 @@ void StageRunner::run(const std::vector<PendingRequest>& pending, const Sampling
   std::unordered_map<std::string, Meta> by_id;
   for (const auto& p : pending) {
     std::string id = p.key.to_string();
-    uint64_t seed = derive_seed(run_seed_, id);
+    const uint64_t seed = request_seed(run_seed_, id);
     auto request = renderer_.request(id, p.history, p.user, sampling_params(sampling, seed));
     by_id[id] = {&p, seed, hash_hex(renderer_.identity(request))};
     requests.push_back(std::move(request));

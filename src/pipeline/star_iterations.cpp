@@ -87,6 +87,10 @@ StarOutcome run_star_iterations(const RunConfig& config, const SessionOptions& o
                                 const StarLoop& loop) {
   if (config.method != "star") fail("star.iterations: outer iterations are STaR's (method = \"star\")");
   if (!loop.train) fail("star.iterations > 1 needs a trainer between rounds");
+  // Later rounds sample from the model trained here, which no remote server has loaded.
+  if (config.backend.type != "embedded")
+    fail("star.iterations > 1 needs backend.type = \"embedded\" (each round samples from the model "
+         "trained in the round before); with \"", config.backend.type, "\", run one iteration at a time");
   const std::filesystem::path top = config.run.dir;
   StarOutcome outcome;
   std::filesystem::path model = config.model.path;

@@ -1,8 +1,7 @@
 #pragma once
 // Where the HTTP handlers get completions from, one request at a time from many threads: the
-// adapter between the server and the engine's API. Today EngineSource (TorchEngine::submit,
-// whole completions); an engine with per-token callbacks plugs in here by calling on_text and
-// answering streams_tokens() true, and the streaming responses follow without other changes.
+// adapter between the server and the engine's API: EngineSource (TorchEngine::submit, text
+// streamed per token through on_text) and, in tests, scripted sources.
 #include <functional>
 #include <string>
 

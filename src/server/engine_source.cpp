@@ -53,7 +53,8 @@ void EngineSource::submit(GenerationRequest request, CompletionCallbacks callbac
           call_safely(shared->on_error,
                       ApiError(500, "generation failed: " + message, "", "", "server_error"));
           finished();
-        });
+        },
+        [shared](int sample, const std::string& piece) { call_safely(shared->on_text, sample, piece); });
   } catch (const Error& e) {  // refused before queueing: what the request asked for
     call_safely(shared->on_error, ApiError(400, e.what()));
     finished();

@@ -1,8 +1,8 @@
 #pragma once
 // CompletionSource over TorchEngine's submission API: each HTTP request goes straight into the
 // engine's running batch (continuous batching), so concurrent clients decode together and a
-// request arriving mid-batch joins at the next step. Whole completions only: the engine reports
-// a request when its n completions are done (streams_tokens() is false).
+// request arriving mid-batch joins at the next step. Text streams token by token (on_text) as
+// the engine settles it, so `stream: true` clients see each piece as it is generated.
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -23,7 +23,7 @@ class EngineSource : public CompletionSource {
   // A request the engine refuses at submission (it throws Error) gets a 400; a failure of the
   // engine while the request is in flight a 500.
   void submit(GenerationRequest request, CompletionCallbacks callbacks) override;
-  bool streams_tokens() const override { return false; }
+  bool streams_tokens() const override { return true; }
   void drain() override;
 
   size_t in_flight() const;

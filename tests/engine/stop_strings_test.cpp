@@ -14,6 +14,24 @@ TEST(StopStrings, FindsAStopStringSplitAcrossPieces) {
   EXPECT_TRUE(m.stopped());
 }
 
+// What a stream may send: everything but a tail that could still grow into a stop string.
+TEST(StopStrings, SettledTextHoldsBackOnlyAPossibleStopStart) {
+  StopStringMatcher m({"###", "END"});
+  m.append("cost: 4 #");
+  EXPECT_EQ(m.settled_size(), 8u);  // "#" may start "###"
+  m.append("#");
+  EXPECT_EQ(m.settled_size(), 8u);  // "##" still may
+  m.append("x E");
+  EXPECT_EQ(m.text().substr(0, m.settled_size()), "cost: 4 ##x ");  // "E" may start "END"
+  m.append("ND!");
+  EXPECT_TRUE(m.stopped());
+  EXPECT_EQ(m.settled_size(), m.text().size());
+  EXPECT_EQ(m.text(), "cost: 4 ##x ");
+  StopStringMatcher none({});
+  none.append("anything #");
+  EXPECT_EQ(none.settled_size(), none.text().size());
+}
+
 TEST(StopStrings, CutsAtTheEarliestOfSeveralStops) {
   StopStringMatcher m({"world", "lo w"});
   EXPECT_TRUE(m.append("hello world"));

@@ -5,7 +5,10 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
 
 #include "model/init_model.h"
 #include "model/init_weights.h"
@@ -160,6 +163,31 @@ TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
   }
 }
 
+// Prompts longer than one step's prefill budget are computed in chunks whose boundaries depend
+// on what else is in the step, and prompts sharing a prefix reuse each other's cached blocks:
+// neither may change a request's output (the pipeline's SELECT prompts are ~1,500 tokens and
+// share the guideline list).
+TEST_F(TorchEngineTest, LongAndSharedPromptsDoNotDependOnTheBatch) {
+  std::string shared;
+  for (int i = 0; i < 60; ++i) shared += "Guideline " + std::to_string(i) + ": think about the step. ";
+  std::vector<GenerationRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    SamplingParams p = sampling(1.2, 100 + i, 12);
+    p.top_p = 0.9;
+    const std::string prompt = i % 2 ? shared + "Question " + std::to_string(i) + "?"
+                                     : "Task " + std::to_string(i) + ". " + shared.substr(0, 200 * (i + 1));
+    requests.push_back(raw_request("r" + std::to_string(i), prompt, p));
+  }
+  TorchEngine engine(model(), f32_options());
+  const auto together = run(engine, requests);
+  for (const auto& r : requests) {
+    TorchEngine fresh(model(), f32_options());
+    const auto alone = run(fresh, {r});
+    SCOPED_TRACE("request " + r.id + ", " + std::to_string(alone.by_id.at(r.id).prompt_tokens) + " prompt tokens");
+    expect_same(together.by_id.at(r.id), alone.by_id.at(r.id));
+  }
+}
+
 TEST_F(TorchEngineTest, NSamplesEqualSeparateRequestsWithSeedPlusIndex) {
   TorchEngine engine(model(), f32_options());
   const auto together = run(engine, {raw_request("x", kPrompt, sampling(1.0, 10, 16, 3))}).by_id.at("x");
@@ -208,6 +236,37 @@ TEST_F(TorchEngineTest, StopStringEndsTheTextBeforeItEvenAcrossTokens) {
   EXPECT_EQ(result.completions[0].finish, FinishReason::Stop);
   EXPECT_EQ(result.completions[0].completion_tokens, tokens_until_stop);
   EXPECT_LE(tokens_until_stop, static_cast<int>(boundary) + 2);
+
+  // Streamed through submit(): the pieces arrive before the result, one per settled token or
+  // so, never include the start of the stop string, and add up to the final text.
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  std::vector<std::string> streamed;
+  std::optional<GenerationResult> done;
+  engine.submit(
+      with_stop,
+      [&](GenerationResult r) {
+        std::lock_guard lock(mutex);
+        done = std::move(r);
+        done_cv.notify_all();
+      },
+      {},
+      [&](int sample, const std::string& piece) {
+        std::lock_guard lock(mutex);
+        EXPECT_EQ(sample, 0);
+        EXPECT_FALSE(done) << "text after the result";
+        streamed.push_back(piece);
+      });
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(done_cv.wait_for(lock, std::chrono::seconds(60), [&] { return done.has_value(); }));
+  std::string joined;
+  for (const auto& piece : streamed) {
+    EXPECT_FALSE(piece.empty());
+    joined += piece;
+    EXPECT_EQ(want.rfind(joined, 0), 0u) << "a streamed piece is not part of the final text";
+  }
+  EXPECT_EQ(joined, want);
+  EXPECT_GE(streamed.size(), static_cast<size_t>(tokens_until_stop) / 2);
 }
 
 TEST_F(TorchEngineTest, MaxTokensAndTheContextEndCompletionsWithLength) {

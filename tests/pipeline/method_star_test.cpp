@@ -63,7 +63,7 @@ TEST(StarMethod, FewShotPromptsGoldSelectionRationalizationAndAHintFreeExport) {
   for (const auto& sent : h.generator->sent) {
     EXPECT_DOUBLE_EQ(sent.params.temperature, 0.7);  // the CoT baselines' sampling
     EXPECT_DOUBLE_EQ(sent.params.top_p, 1.0);
-    EXPECT_EQ(sent.params.seed, derive_seed(0, sent.id));
+    EXPECT_EQ(sent.params.seed, request_seed(0, sent.id));
   }
 
   auto main = session.filter("main");

@@ -78,17 +78,17 @@ TEST(Synthesizer, MainStagesSendThePapersPromptsForTwentyPlusTwentyFiveCandidate
             "the general module to be specific in one or two sentences.");
 
   // Each stage feeds the reply of the one before, unparsed.
-  std::string sel_reply = "SELECTED 4, 9 #" + std::to_string(derive_seed(0, "main/q1/c3/select") % 1000);
+  std::string sel_reply = "SELECTED 4, 9 #" + std::to_string(request_seed(0, "main/q1/c3/select") % 1000);
   EXPECT_NE(find_request(g, "main/q1/c3/adapt")->messages[1].content.find("task:\n" + sel_reply + "\n\n"),
             std::string::npos);
-  std::string adapted = "ADAPTED #" + std::to_string(derive_seed(0, "main/q1/c3/adapt") % 1000);
+  std::string adapted = "ADAPTED #" + std::to_string(request_seed(0, "main/q1/c3/adapt") % 1000);
   EXPECT_EQ(find_request(g, "main/q1/c3/implement")->messages[1].content,
             "Without working out the full solution, create an actionable and concise reasoning "
             "structure step by step for the task using the adapted reasoning module:\n" + adapted +
                 "\n\nTask Description:\n" + q1 +
                 "\n\nNote: You will not work out the full solution and only create an actionable "
                 "and concise reasoning structure for the task using the adapted reasoning module.");
-  std::string structure = "STRUCTURE #" + std::to_string(derive_seed(0, "main/q1/c3/implement") % 1000);
+  std::string structure = "STRUCTURE #" + std::to_string(request_seed(0, "main/q1/c3/implement") % 1000);
   EXPECT_EQ(find_request(g, "main/q1/c3/execute")->messages[1].content,
             "Using the following reasoning structure: " + structure +
                 "\n\nSolve this task step by step based on the given reasoning structure, and "
@@ -102,7 +102,7 @@ TEST(Synthesizer, MainStagesSendThePapersPromptsForTwentyPlusTwentyFiveCandidate
     EXPECT_EQ(r.params.max_tokens, 2048);
     EXPECT_EQ(r.params.stop, (std::vector<std::string>{"</s>", "[/INST]"}));
     EXPECT_EQ(r.params.n, 1);
-    EXPECT_EQ(r.params.seed, derive_seed(0, r.id));
+    EXPECT_EQ(r.params.seed, request_seed(0, r.id));
     seeds.insert(r.params.seed);
   }
   EXPECT_EQ(seeds.size(), g.sent.size());

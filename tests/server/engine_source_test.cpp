@@ -48,7 +48,7 @@ TEST(EngineSource, ResultsEqualGenerateAndDrainWaits) {
   Outcome out;
   {
     EngineSource source(engine);
-    EXPECT_FALSE(source.streams_tokens());
+    EXPECT_TRUE(source.streams_tokens());
     for (int i = 0; i < 4; ++i) source.submit(request("prompt " + std::to_string(i), 50 + i), record(out));
     source.drain();  // returns once all four have been reported
     EXPECT_EQ(source.in_flight(), 0u);

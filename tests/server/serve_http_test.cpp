@@ -173,6 +173,13 @@ TEST_F(ServeHttp, StreamAddsUpToTheSameCompletions) {
     EXPECT_EQ(s.finish_reason.at(i), finish_reason_name(ref.completions[i].finish));
     EXPECT_EQ(s.finish_chunks.at(i), 1);
     completion_tokens += ref.completions[i].completion_tokens;
+    // Token by token, not one chunk per choice: about one text chunk per generated token.
+    int text_chunks = 0;
+    for (const auto& chunk : s.chunks)
+      if (chunk["choices"].size() == 1 && chunk["choices"][0]["index"] == i &&
+          !chunk["choices"][0].value("text", "").empty())
+        ++text_chunks;
+    EXPECT_GE(text_chunks, ref.completions[i].completion_tokens / 2) << "choice " << i;
   }
   EXPECT_EQ(s.usage["prompt_tokens"], ref.prompt_tokens);
   EXPECT_EQ(s.usage["completion_tokens"], completion_tokens);
