@@ -1,6 +1,6 @@
 // Fuzzes run.toml loading (pipeline/run_config.h, pipeline/config_toml.h): the input is the
 // file. A config that loads must keep every integer the file wrote (no silent truncation into a
-// narrower field) and survive to_json() -> from_json() unchanged (the resolved config is stored
+// narrower field; an integer given for a float field becomes that float) and survive to_json() -> from_json() unchanged (the resolved config is stored
 // in the run database and read back by filter/rescue/export).
 #include "fuzz_support.h"
 #include "pipeline/config_toml.h"
@@ -19,6 +19,9 @@ void check_integers(const Json& written, const OrderedJson& resolved, const std:
     if (found == resolved.end()) continue;
     const std::string key = path.empty() ? it.key() : path + "." + it.key();
     if (it->is_object()) check_integers(*it, *found, key);
+    else if (it->is_number_integer() && found->is_number_float())  // "temperature = 7": a float field
+      fuzz::require(found->get<double>() == static_cast<double>(it->get<long long>()),
+                    key + " = " + it->dump() + " became " + found->dump());
     else if (it->is_number_integer())
       fuzz::require(found->is_number_integer() && found->get<long long>() == it->get<long long>(),
                     key + " = " + it->dump() + " became " + found->dump());

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cli/cmd_toy.h"
+#include "cli/toy_prompt_renderer.h"
 #include "data/toy_corpus.h"
 #include "data/toy_families.h"
-#include "pipeline/prompt_set.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -78,48 +78,6 @@ void setup_generate(CLI::App& sub) {
   sub.callback([o] { run_generate(*o); });
 }
 
-// The toy prompt set rendered exactly as pipeline/stage_plan.cpp renders a run's prompts.
-class PromptSetRenderer : public ToyPromptRenderer {
- public:
-  explicit PromptSetRenderer(PromptSet set) : set_(std::move(set)) {}
-  std::string system() const override { return set_.system; }
-  std::vector<std::string> guidelines(bool hint) const override {
-    return hint ? set_.hint_guidelines : set_.seed_guidelines;
-  }
-  std::string user(ToyFormat format, const ToyStageInputs& in) const override {
-    const bool hint = toy_format_is_hint(format);
-    std::map<std::string, std::string> values = {{"question", in.question}};
-    if (hint) values["answer"] = in.answer;
-    const std::string* templ = nullptr;
-    switch (format) {
-      case ToyFormat::Direct: return fill_template(set_.train_prompt, values);
-      case ToyFormat::Select:
-      case ToyFormat::HintSelect: {
-        const auto& list = hint ? set_.hint_guidelines : set_.seed_guidelines;
-        values["guidelines_numbered"] = numbered_guidelines(list);
-        values["guidelines"] = plain_guidelines(list);
-        return fill_template(hint ? set_.hint_select : set_.select, values);
-      }
-      case ToyFormat::Adapt:
-      case ToyFormat::HintAdapt: templ = hint ? &set_.hint_adapt : &set_.adapt; break;
-      case ToyFormat::Implement:
-      case ToyFormat::HintImplement: templ = hint ? &set_.hint_implement : &set_.implement; break;
-      case ToyFormat::Execute:
-      case ToyFormat::HintExecute: templ = hint ? &set_.hint_execute : &set_.execute; break;
-    }
-    values["selected"] = in.selected;
-    if (format != ToyFormat::Adapt && format != ToyFormat::HintAdapt) values["adapted"] = in.adapted;
-    if (format == ToyFormat::Execute || format == ToyFormat::HintExecute) {
-      values["structure"] = in.structure;
-      return replace_box_placeholder(fill_template(*templ, values));
-    }
-    return fill_template(*templ, values);
-  }
-
- private:
-  PromptSet set_;
-};
-
 struct CorpusOptions {
   ToyCorpusOptions corpus;
   std::string mix;
@@ -130,7 +88,7 @@ struct CorpusOptions {
 void run_corpus(CorpusOptions o) {
   if (o.corpus.n == 0) fail("--n must be at least 1");
   if (!o.mix.empty()) o.corpus.mix = parse_toy_mix(o.mix);
-  PromptSetRenderer renderer(o.prompts.empty() ? PromptSet::builtin("toy") : PromptSet::load_directory(o.prompts));
+  PromptSetRenderer renderer(load_toy_prompt_set(o.prompts));
   const ToyCorpusSummary s = write_toy_corpus(o.out, o.corpus, renderer);
   auto counts = [](const std::map<std::string, uint64_t>& m) {
     std::vector<std::string> parts;

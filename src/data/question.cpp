@@ -30,6 +30,8 @@ void check_gold(const Question& q) {
   switch (q.answer_type) {
     case AnswerType::Choice: {
       if (q.choices.empty()) fail("field 'choices' is missing or empty (answer_type is \"choice\")");
+      // choices are named by the letters A-Z
+      if (q.choices.size() > 26) fail("field 'choices' has ", q.choices.size(), " items; at most 26 (A-Z)");
       if (!parse_choice(q.answer, q.choices))
         fail("field 'answer' (\"", q.answer, "\") names none of the ", q.choices.size(), " choices");
       break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "util/error.h"
 #include "util/json.h"
 
 namespace regenesis {
@@ -90,11 +91,16 @@ ParsedResponse parse_openai_response(const std::string& body, OpenAIRoute route,
                                      int max_tokens) {
   Json root;
   try {
+    check_json_depth(body, "response");  // a deep value would recurse when copied or dumped
     root = Json::parse(body);
   } catch (const Json::parse_error& e) {
     std::string start = body.substr(0, 80);
     throw MalformedResponse("invalid JSON at byte " + std::to_string(e.byte) + " (body starts '" +
                             start + "')");
+  } catch (const Json::exception& e) {  // a number beyond double (1e400)
+    throw MalformedResponse(std::string("invalid JSON: ") + e.what());
+  } catch (const Error& e) {
+    throw MalformedResponse(e.what());
   }
   const Json& choices = field(root, "choices", "response");
   if (!choices.is_array()) throw MalformedResponse("response field 'choices' is not an array");
@@ -149,6 +155,7 @@ ParsedResponse parse_openai_response(const std::string& body, OpenAIRoute route,
 
 std::string openai_error_message(const std::string& body) {
   try {
+    check_json_depth(body, "error body");
     Json root = Json::parse(body);
     if (root.is_object()) {
       auto error = root.find("error");
@@ -164,6 +171,7 @@ std::string openai_error_message(const std::string& body) {
       if (detail != root.end()) return detail->is_string() ? detail->get<std::string>() : detail->dump();
     }
   } catch (const Json::exception&) {
+  } catch (const Error&) {  // nested too deep: shown as text
   }
   std::string text = body.size() > 300 ? body.substr(0, 300) + "..." : body;
   return text.empty() ? "(empty body)" : text;

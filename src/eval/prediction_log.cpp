@@ -9,6 +9,7 @@
 #include "store/kill_switch.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/limits.h"
 
 namespace regenesis {
 namespace {
@@ -22,6 +23,8 @@ size_t parse_complete_lines(const std::string& text, const std::filesystem::path
     const size_t end = text.find('\n', start);
     if (end == std::string::npos) return start;
     ++line;
+    if (end - start > limits::kJsonlLineMaxBytes)
+      fail_at(path.string(), line, "line longer than " + format_bytes(limits::kJsonlLineMaxBytes));
     const std::string body = text.substr(start, end - start);
     if (body.find_first_not_of(" \t\r") != std::string::npos) {
       try {
@@ -41,7 +44,7 @@ size_t parse_complete_lines(const std::string& text, const std::filesystem::path
 
 PredictionLog::PredictionLog(const std::filesystem::path& path) : path_(path) {
   std::string text;
-  if (std::filesystem::exists(path)) text = read_file(path);
+  if (std::filesystem::exists(path)) text = read_file(path, limits::kPredictionsFileMaxBytes);
   const size_t complete = parse_complete_lines(text, path, loaded_);
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) fail_at(path.string(), 0, std::string("cannot open for writing: ") + std::strerror(errno));
@@ -84,7 +87,7 @@ void PredictionLog::append(const Prediction& prediction) {
 std::vector<Prediction> read_predictions(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) fail(path.string(), ": no such predictions file");
   std::vector<Prediction> out;
-  parse_complete_lines(read_file(path), path, out);
+  parse_complete_lines(read_file(path, limits::kPredictionsFileMaxBytes), path, out);
   return out;
 }
 

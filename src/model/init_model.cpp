@@ -11,8 +11,7 @@ namespace regenesis {
 
 namespace {
 
-// Token ids of the init tokenizer (model/init_tokenizer.h): <|endoftext|>, <|im_start|>, <|im_end|>.
-constexpr int64_t kBosId = 0, kImEndId = 2;
+constexpr int64_t kBosId = kInitBosTokenId, kImEndId = kInitEosTokenId;
 // The tokenizer needs no more tokens than the tiny vocab; larger vocabs leave the rest unused
 // (as real checkpoints often pad their embedding matrix).
 constexpr int kTokenizerVocabLimit = 1024;
@@ -74,14 +73,21 @@ ModelConfig init_preset_config(const InitOptions& options) {
 
 void init_model_dir(const std::filesystem::path& out, const InitOptions& options) {
   const ModelConfig config = init_preset_config(options);
-  const at::ScalarType dtype = storage_type(options.dtype);
+  const ByteLevelBpe bpe = train_byte_level_bpe(
+      init_tokenizer_corpus(), std::min<int>(kTokenizerVocabLimit, static_cast<int>(config.vocab_size)),
+      {kEndOfTextToken, kImStartToken, kImEndToken});
+  write_random_model_dir(out, config, bpe, options.seed, options.dtype);
+}
+
+void write_random_model_dir(const std::filesystem::path& out, const ModelConfig& config,
+                            const ByteLevelBpe& bpe, uint64_t seed, const std::string& dtype_name) {
+  const at::ScalarType dtype = storage_type(dtype_name);
+  if (static_cast<int64_t>(bpe.vocab.size()) > config.vocab_size)
+    fail("the tokenizer has ", bpe.vocab.size(), " tokens but the model's vocab_size is ", config.vocab_size);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) fail(out.string(), ": cannot create directory: ", ec.message());
 
-  const ByteLevelBpe bpe = train_byte_level_bpe(
-      init_tokenizer_corpus(), std::min<int>(kTokenizerVocabLimit, static_cast<int>(config.vocab_size)),
-      {kEndOfTextToken, kImStartToken, kImEndToken});
   write_init_tokenizer_files(out, bpe, config.max_position_embeddings);
 
   config.save(out);
@@ -90,7 +96,7 @@ void init_model_dir(const std::filesystem::path& out, const InitOptions& options
                                              {"pad_token_id", kBosId}};
   write_file_atomic(out / "generation_config.json", generation.dump(2) + "\n");
 
-  save_safetensors(out / "model.safetensors", init_random_weights(config, options.seed, dtype),
+  save_safetensors(out / "model.safetensors", init_random_weights(config, seed, dtype),
                    {{"format", "pt"}});
 }
 

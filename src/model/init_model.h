@@ -11,6 +11,9 @@
 
 namespace regenesis {
 
+// Token ids of the init tokenizer (model/init_tokenizer.h): <|endoftext|> (BOS, pad), <|im_end|> (EOS).
+inline constexpr int64_t kInitBosTokenId = 0, kInitEosTokenId = 2;
+
 struct InitOptions {
   std::string preset = "tiny";  // see init_preset_names()
   std::string arch = "llama";   // llama | qwen2 | mistral
@@ -29,5 +32,12 @@ ModelConfig init_preset_config(const InitOptions& options);
 
 // Writes the model directory (created when missing; files replaced atomically).
 void init_model_dir(const std::filesystem::path& out, const InitOptions& options);
+
+struct ByteLevelBpe;  // model/init_tokenizer.h
+// The same files for any `config` and a tokenizer trained with the three ChatML special tokens
+// (ids 0..2 are BOS/pad, <|im_start|>, EOS; `config` must use them), e.g. the toy reasoner's.
+// `dtype` is "f32" or "bf16".
+void write_random_model_dir(const std::filesystem::path& out, const ModelConfig& config,
+                            const ByteLevelBpe& bpe, uint64_t seed, const std::string& dtype);
 
 }  // namespace regenesis

@@ -98,7 +98,7 @@ std::vector<std::string> pre_tokenize_words(std::string_view text) {
 }
 
 ByteLevelBpe train_byte_level_bpe(std::string_view corpus, int vocab_limit,
-                                  std::vector<std::string> special_tokens) {
+                                  std::vector<std::string> special_tokens, bool merge_digits) {
   const int base = static_cast<int>(special_tokens.size()) + 256;
   if (vocab_limit < base) fail("tokenizer vocab limit ", vocab_limit, " is below ", base, " (specials + 256 bytes)");
   ByteLevelBpe bpe;
@@ -116,7 +116,9 @@ ByteLevelBpe train_byte_level_bpe(std::string_view corpus, int vocab_limit,
   std::sort(bytes.begin(), bytes.end(),
             [&](int a, int b) { return character_order(a) < character_order(b); });
   std::vector<int> byte_id(256);
+  std::vector<bool> is_digit_symbol(bpe.vocab.size() + 256, false);
   for (int b : bytes) {
+    if (is_digit(static_cast<unsigned char>(b))) is_digit_symbol[bpe.vocab.size()] = true;
     byte_id[b] = static_cast<int>(bpe.vocab.size());
     id_of[alphabet[b]] = byte_id[b];
     bpe.vocab.push_back(alphabet[b]);
@@ -135,8 +137,13 @@ ByteLevelBpe train_byte_level_bpe(std::string_view corpus, int vocab_limit,
 
   while (static_cast<int>(bpe.vocab.size()) < vocab_limit) {
     std::unordered_map<Pair, long, PairHash> pair_counts;
+    auto digit = [&](int id) { return id < static_cast<int>(is_digit_symbol.size()) && is_digit_symbol[id]; };
     for (size_t w = 0; w < words.size(); ++w)
-      for (size_t s = 0; s + 1 < words[w].size(); ++s) pair_counts[{words[w][s], words[w][s + 1]}] += counts[w];
+      for (size_t s = 0; s + 1 < words[w].size(); ++s) {
+        const int left = words[w][s], right = words[w][s + 1];
+        if (!merge_digits && (digit(left) || digit(right))) continue;
+        pair_counts[{left, right}] += counts[w];
+      }
     const Pair* best = nullptr;
     long best_count = 1;  // a pair must occur at least twice to be worth a token
     for (const auto& [pair, count] : pair_counts) {

@@ -38,8 +38,10 @@ std::vector<std::string> pre_tokenize_words(std::string_view text);
 // Learns merges from `corpus` until the vocab (specials + 256 byte symbols + merged tokens) holds
 // `vocab_limit` tokens or no pair occurs twice. The most frequent pair wins; ties go to the pair
 // whose (left, right) token strings sort first, so the result never depends on hash order.
+// With merge_digits false, no merge involves a digit, so every number is spelled digit by digit
+// (the toy reasoner learns arithmetic on digits instead of a lookup table of number tokens).
 ByteLevelBpe train_byte_level_bpe(std::string_view corpus, int vocab_limit,
-                                  std::vector<std::string> special_tokens);
+                                  std::vector<std::string> special_tokens, bool merge_digits = true);
 
 // tokenizer.json content for `bpe`.
 nlohmann::ordered_json byte_level_tokenizer_json(const ByteLevelBpe& bpe);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "pipeline/backend.h"
+#include "pipeline/cot_prompts.h"
 #include "pipeline/stage_plan.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -12,10 +13,18 @@
 namespace regenesis {
 namespace {
 
-// The ReGenesis prompt set. The CoT baselines read synthesis.prompts in their own layout and
-// use only this set's training prompt (the export's user turn, the same for every method).
+// The ReGenesis prompt set. The CoT baselines read synthesis.prompts in their own layout
+// (pipeline/cot_prompts.h) and use this set's training prompt (the export's user turn, the same
+// for every method) with their own set's system message, which their prompts are sent with.
 PromptSet load_prompts(const RunConfig& config) {
-  if (config.synthesis.prompts.empty() || is_cot_method(config.method)) return PromptSet::builtin();
+  if (is_cot_method(config.method)) {
+    PromptSet set = PromptSet::builtin();
+    set.system = config.synthesis.prompts.empty()
+                     ? CotPromptSet::builtin(config.synthesis.fewshot).system
+                     : CotPromptSet::load_directory(config.synthesis.prompts, config.synthesis.fewshot).system;
+    return set;
+  }
+  if (config.synthesis.prompts.empty()) return PromptSet::builtin();
   return PromptSet::load_directory(config.synthesis.prompts);
 }
 

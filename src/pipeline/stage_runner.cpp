@@ -22,7 +22,9 @@ GenerationRequest PromptRenderer::request(std::string id, const std::vector<Chat
   GenerationRequest request;
   request.id = std::move(id);
   request.params = std::move(params);
-  std::vector<ChatMessage> messages = {{"system", system_}};
+  // An empty system.txt means no system message (a model trained without one, e.g. the toy).
+  std::vector<ChatMessage> messages;
+  if (!system_.empty()) messages.push_back({"system", system_});
   messages.insert(messages.end(), history.begin(), history.end());
   messages.push_back({"user", user});
   if (template_) request.prompt = template_->render(messages, true);

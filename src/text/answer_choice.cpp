@@ -1,5 +1,6 @@
 #include "text/answer_choice.h"
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 
@@ -12,7 +13,11 @@ namespace {
 
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
-size_t letter_count(const std::vector<std::string>& choices) { return choices.empty() ? 26 : choices.size(); }
+// Choices are named A-Z: those past the 26th have no letter and are never an answer (a fuzzed
+// list of 32 choices gave the "letter" '`', which then did not match itself).
+constexpr size_t kLetters = 26;
+size_t labelled_count(const std::vector<std::string>& choices) { return std::min(choices.size(), kLetters); }
+size_t letter_count(const std::vector<std::string>& choices) { return choices.empty() ? kLetters : labelled_count(choices); }
 
 std::optional<size_t> letter_index(char letter, const std::vector<std::string>& choices) {
   char upper = static_cast<char>(std::toupper(static_cast<unsigned char>(letter)));
@@ -72,18 +77,71 @@ struct Mention {
   size_t position;
 };
 
-// Explicit letter mentions: "(B)", "option B", "choice (B)", "answer: B".
-std::vector<Mention> letter_mentions(const std::string& s, const std::vector<std::string>& choices) {
-  static const std::regex kPattern(
-      R"(\(([A-Za-z])\)|\b(?:option|choice|answer)\s*(?:is\s*)?:?\s*\(?([A-Za-z])\b\)?)", std::regex::icase);
+bool is_ascii_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_word_char(char c) { return is_alnum(c) || c == '_'; }  // regex \w
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+size_t skip_spaces(std::string_view s, size_t i) {
+  while (i < s.size() && is_space(s[i])) ++i;
+  return i;
+}
+
+// Whether `word` (lower case) is at `at`, in any case.
+bool word_at(std::string_view s, size_t at, std::string_view word) {
+  if (s.size() - at < word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(s[at + k])) != word[k]) return false;
+  return true;
+}
+
+// After "option"/"choice"/"answer" ending at `i`: `\s*(?:is\s*)?:?\s*\(?([A-Za-z])\b\)?`. Sets
+// `letter` and returns the end of the mention, or npos.
+size_t letter_after_keyword(std::string_view s, size_t i, char& letter) {
+  i = skip_spaces(s, i);
+  // After "is" only the "is" reading can succeed: without it the letter would be the 'i' of
+  // "is", which a word character follows.
+  if (word_at(s, i, "is")) i = skip_spaces(s, i + 2);
+  if (i < s.size() && s[i] == ':') ++i;
+  i = skip_spaces(s, i);
+  if (i < s.size() && s[i] == '(') ++i;
+  if (i >= s.size() || !is_ascii_letter(s[i])) return std::string_view::npos;
+  if (i + 1 < s.size() && is_word_char(s[i + 1])) return std::string_view::npos;
+  letter = s[i++];
+  if (i < s.size() && s[i] == ')') ++i;
+  return i;
+}
+
+// Explicit letter mentions: "(B)", "option B", "choice (B)", "answer: B", left to right and not
+// overlapping: the matches of the regex
+//   \(([A-Za-z])\)|\b(?:option|choice|answer)\s*(?:is\s*)?:?\s*\(?([A-Za-z])\b\)?   (any case)
+// scanned by hand in linear time (std::regex backtracks quadratically over "answer" + spaces and
+// recurses once per space).
+std::vector<Mention> letter_mentions(std::string_view s, const std::vector<std::string>& choices) {
   std::vector<Mention> out;
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), kPattern); it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    char letter = m[1].matched ? m[1].str()[0] : m[2].str()[0];
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    char letter = 0;
+    size_t end = std::string_view::npos;
+    if (s[i] == '(' && i + 2 < s.size() && is_ascii_letter(s[i + 1]) && s[i + 2] == ')') {
+      letter = s[i + 1];
+      end = i + 3;
+    } else if (i == 0 || !is_word_char(s[i - 1])) {
+      for (std::string_view keyword : {"option", "choice", "answer"})
+        if (word_at(s, i, keyword)) {
+          end = letter_after_keyword(s, i + keyword.size(), letter);
+          break;
+        }
+    }
+    if (end == std::string_view::npos) {
+      ++i;
+      continue;
+    }
+    i = end;
     // "(a)" in running text is usually an enumeration; only capitals count as choice letters there
     // after "option"/"answer" only a capital is a label ("the answer is a number" is prose)
     if (std::islower(static_cast<unsigned char>(letter))) continue;
-    if (auto index = letter_index(letter, choices)) out.push_back({*index, static_cast<size_t>(m.position(0))});
+    if (auto index = letter_index(letter, choices)) out.push_back({*index, start});
   }
   return out;
 }
@@ -93,7 +151,7 @@ std::vector<Mention> text_mentions(const std::string& s, const std::vector<std::
   std::string hay = comparable_text(s);
   std::vector<Mention> found;
   std::vector<std::string> bodies;
-  for (size_t k = 0; k < choices.size(); ++k) {
+  for (size_t k = 0; k < labelled_count(choices); ++k) {
     std::string body = comparable_text(choice_body(choices[k]));
     bodies.push_back(body);
     if (body.size() < 2) continue;
@@ -116,11 +174,12 @@ std::vector<Mention> text_mentions(const std::string& s, const std::vector<std::
 std::string choice_letter(size_t index) { return std::string(1, static_cast<char>('A' + index)); }
 
 std::string choice_body(std::string_view choice) {
-  static const std::regex kLabel(R"(^\s*\(?[A-Za-z]\)\s*)");
-  std::string s(choice);
-  std::smatch m;
-  if (std::regex_search(s, m, kLabel)) return trim(s.substr(m.length(0)));
-  return trim(s);
+  // a leading label `\s*\(?[A-Za-z]\)`: "(A) 12", "b) twelve" (scanned by hand: std::regex
+  // recurses once per leading space)
+  size_t i = skip_spaces(choice, 0);
+  if (i < choice.size() && choice[i] == '(') ++i;
+  if (i + 1 < choice.size() && is_ascii_letter(choice[i]) && choice[i + 1] == ')') return trim(choice.substr(i + 2));
+  return trim(choice);
 }
 
 std::optional<size_t> parse_choice(std::string_view candidate, const std::vector<std::string>& choices,
@@ -154,14 +213,14 @@ std::optional<size_t> parse_choice(std::string_view candidate, const std::vector
   // 3. the text of a choice
   if (!choices.empty()) {
     std::string cc = comparable_text(c);
-    for (size_t k = 0; k < choices.size(); ++k)
+    for (size_t k = 0; k < labelled_count(choices); ++k)
       if (cc == comparable_text(choice_body(choices[k]))) return k;
     auto texts = text_mentions(c, choices);
     if (texts.size() == 1) return texts.front().index;
     // a value equal to exactly one choice's value: "\frac{1}{2}" names "(B) 0.5" (AQuA)
     if (c.find_first_of("0123456789") != std::string::npos) {
       std::vector<size_t> equal;
-      for (size_t k = 0; k < choices.size(); ++k)
+      for (size_t k = 0; k < labelled_count(choices); ++k)
         if (math_answers_equivalent(c, choice_body(choices[k]))) equal.push_back(k);
       if (equal.size() == 1) return equal.front();
     }

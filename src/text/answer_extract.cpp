@@ -1,7 +1,6 @@
 // extract_answer: the cue order documented in answer.h.
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "text/answer.h"
 #include "text/answer_choice.h"
@@ -20,10 +19,14 @@ bool has_digit(std::string_view s) {
   return false;
 }
 
-std::string strip_trailing_punctuation(std::string s) {
-  s = trim(s);
-  while (!s.empty() && std::string_view(".,;:!?").find(s.back()) != std::string_view::npos) s = trim(s.substr(0, s.size() - 1));
-  return s;
+// Trims, then drops trailing ".,;:!?" and the spaces between them (one cut: a copy per dropped
+// character was quadratic on a long run of dots).
+std::string strip_trailing_punctuation(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0 && (std::isspace(static_cast<unsigned char>(s[end - 1])) ||
+                     std::string_view(".,;:!?").find(s[end - 1]) != std::string_view::npos))
+    --end;
+  return trim(s.substr(0, end));
 }
 
 // Contents of $...$, $$...$$, \(...\) and \[...\] in order.
@@ -159,6 +162,25 @@ std::string_view last_nonempty_line(std::string_view text) {
   return {};
 }
 
+// The letter of a line that is only a choice label, `\s*\(?([A-Z])\)?[.):]?\s*`: "C", " (E) ",
+// "B.". Scanned by hand: std::regex recurses once per character of `\s*`, so a line of 30,000
+// spaces overflowed the stack.
+std::optional<char> label_only(std::string_view line) {
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  size_t begin = 0, end = line.size();
+  while (begin < end && is_space(line[begin])) ++begin;
+  while (end > begin && is_space(line[end - 1])) --end;
+  std::string_view core = line.substr(begin, end - begin);
+  size_t i = 0;
+  if (i < core.size() && core[i] == '(') ++i;
+  if (i >= core.size() || core[i] < 'A' || core[i] > 'Z') return std::nullopt;
+  char letter = core[i++];
+  if (i < core.size() && core[i] == ')') ++i;
+  if (i < core.size() && (core[i] == '.' || core[i] == ')' || core[i] == ':')) ++i;
+  if (i != core.size()) return std::nullopt;
+  return letter;
+}
+
 std::optional<ExtractedAnswer> fallback(std::string_view completion, AnswerType type,
                                         const std::vector<std::string>& choices) {
   switch (type) {
@@ -169,13 +191,11 @@ std::optional<ExtractedAnswer> fallback(std::string_view completion, AnswerType 
     }
     case AnswerType::Choice: {
       // a last line that is only a label: "C", "E)", "= 3=C" (AQuA rationales end this way)
-      static const std::regex kLabelLine(R"(^\s*\(?([A-Z])\)?[.):]?\s*$)");
-      std::string line(last_nonempty_line(completion));
+      std::string_view line = last_nonempty_line(completion);
       size_t eq = line.rfind('=');
-      std::smatch m;
-      std::string tail = eq == std::string::npos ? line : line.substr(eq + 1);
-      if (std::regex_match(tail, m, kLabelLine))
-        if (auto index = parse_choice(m[1].str(), choices)) return ExtractedAnswer{choice_letter(*index), "last_line"};
+      std::string_view tail = eq == std::string_view::npos ? line : line.substr(eq + 1);
+      if (auto letter = label_only(tail))
+        if (auto index = parse_choice(std::string(1, *letter), choices)) return ExtractedAnswer{choice_letter(*index), "last_line"};
       auto index = last_choice_mention(completion, choices);
       if (!index) return std::nullopt;
       return ExtractedAnswer{choice_letter(*index), "last_choice"};

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <utility>
+#include <vector>
 
 #include "util/strings.h"
 
@@ -170,22 +171,81 @@ std::optional<size_t> matching_brace(std::string_view text, size_t open) {
   return std::nullopt;
 }
 
+// Replaces every \name{X} by X, rescanning X (nested and re-formed commands unwrap too), in one
+// pass: rebuilding the string for each command was quadratic (100 KB of \text{a} took seconds).
+//
+// The text still to scan is the input minus what was dropped so far: each unwrapped command's
+// "\name {" and its closing '}'. Dropping a matched pair of braces leaves every other pair matched
+// as before, and whether a brace is escaped depends only on the character before it (a dropped '}'
+// never follows a backslash), so the braces are matched once, on the input, with a stack. A
+// pattern may still straddle a dropped '}' ("\text{\te}xt{a}" -> "\text{a}" -> "a"), so the scan
+// skips dropped characters (only closing braces are marked; the rest lies behind the scan).
 std::string unwrap_command(std::string text, std::string_view name) {
-  std::string pattern(1, '\\');
-  pattern += name;
+  const std::string pattern = "\\" + std::string(name);
+  if (text.find(pattern) == std::string::npos) return text;
+  const size_t n = text.size();
+  std::vector<size_t> close_of;  // '{' -> its '}' (as matching_brace), made on first use
+  auto match_braces = [&] {
+    close_of.assign(n, std::string::npos);
+    std::vector<size_t> open;
+    for (size_t i = 0; i < n; ++i) {
+      if (text[i] != '{' && text[i] != '}') continue;
+      if (i > 0 && text[i - 1] == '\\') continue;  // \{ \}
+      if (text[i] == '{') open.push_back(i);
+      else if (!open.empty()) close_of[open.back()] = i, open.pop_back();
+    }
+  };
+  std::vector<bool> dropped(n, false);
+  auto live = [&](size_t i) {  // the first position >= i not dropped
+    while (i < n && dropped[i]) ++i;
+    return i;
+  };
+  // Position just past `pattern` read on the live text from `at`, or npos.
+  auto past_pattern = [&](size_t at) {
+    for (char c : pattern) {
+      at = live(at);
+      if (at >= n || text[at] != c) return std::string::npos;
+      ++at;
+    }
+    return at;
+  };
+
+  std::string out;
+  out.reserve(n);
+  size_t emitted = 0;  // live text before this position is in `out`
+  auto emit_until = [&](size_t end) {
+    for (size_t i = emitted; i < end;) {
+      size_t run = i;
+      while (run < end && !dropped[run]) ++run;
+      out.append(text, i, run - i);
+      i = live(run);
+    }
+    emitted = end;
+  };
   size_t pos = 0;
-  while ((pos = text.find(pattern, pos)) != std::string::npos) {
-    size_t brace = pos + pattern.size();
-    while (brace < text.size() && text[brace] == ' ') ++brace;
-    if (brace >= text.size() || text[brace] != '{') {
-      pos += pattern.size();
+  while ((pos = live(pos)) < n) {
+    size_t after = text[pos] == '\\' ? past_pattern(pos) : std::string::npos;
+    if (after == std::string::npos) {
+      // on to the next backslash (live or not: a dropped position holds a '}')
+      pos = text.find('\\', pos + 1);
+      if (pos == std::string::npos) break;
       continue;
     }
-    auto close = matching_brace(text, brace);
-    if (!close) break;
-    text = text.substr(0, pos) + text.substr(brace + 1, *close - brace - 1) + text.substr(*close + 1);
+    size_t brace = live(after);
+    while (brace < n && text[brace] == ' ') brace = live(brace + 1);
+    if (brace >= n || text[brace] != '{') {
+      pos = after;  // go on after the pattern
+      continue;
+    }
+    if (close_of.empty()) match_braces();
+    size_t close = close_of[brace];
+    if (close == std::string::npos) break;  // unbalanced: leave the rest as it is
+    emit_until(pos);
+    dropped[close] = true;
+    emitted = pos = brace + 1;
   }
-  return text;
+  emit_until(n);
+  return out;
 }
 
 std::string normalize_math_answer(std::string_view answer) {

@@ -123,9 +123,11 @@ std::string clean_answer(std::string_view answer) {
   for (const char* wrapper : {"boxed", "fbox", "text", "textbf", "mathrm", "mbox", "mathbf"})
     s = unwrap_command(s, wrapper);
   for (const char* drop : {"\\$", "$", "**", "\\!", "{,}"}) s = replace_all(s, drop, "");
-  s = trim(s);
-  while (!s.empty() && (s.back() == '.' || s.back() == ',')) s = trim(s.substr(0, s.size() - 1));
-  return s;
+  // trailing dots, commas and the spaces between them, in one cut (not a copy per character)
+  size_t end = s.size();
+  while (end > 0 && (std::isspace(static_cast<unsigned char>(s[end - 1])) || s[end - 1] == '.' || s[end - 1] == ','))
+    --end;
+  return trim(std::string_view(s).substr(0, end));
 }
 
 bool looks_like_expression(std::string_view rest) {
@@ -255,6 +257,10 @@ std::optional<NumberLiteral> parse_number_answer(std::string_view answer, bool p
   bool percent = s.find('%') != std::string::npos || to_lower_ascii(s).find("percent") != std::string::npos;
   auto literals = find_number_literals(s);
   auto as_expression = [&]() -> std::optional<NumberLiteral> {
+    // Longer than any final answer (math_answers_equivalent's bound): not read as an expression,
+    // so the LaTeX normalizer only ever sees short text.
+    constexpr size_t kMaxExpressionLength = 5000;
+    if (s.size() > kMaxExpressionLength) return std::nullopt;
     std::string normalized = normalize_math_answer(s);
     auto expr = Expr::parse(normalized);
     if (!expr) return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include "text/unicode_utf8.h"
 #include "util/error.h"
+#include "util/limits.h"
 
 namespace regenesis::tok {
 namespace {
@@ -52,8 +53,9 @@ std::unique_ptr<BpeModel> BpeModel::from_json(const JsonNode& model, BpeTables* 
     bpe->vocab_.reserve(vocab.value().size());
     for (const auto& [token, id_json] : vocab.value().items()) {
       if (!id_json.is_number_integer() || id_json.get<long long>() < 0 ||
-          id_json.get<long long>() > INT32_MAX) {
-        vocab.fail("entry '" + token + "' must map to a non-negative integer id");
+          id_json.get<long long>() > limits::kTokenIdMax) {
+        vocab.fail("entry '" + token + "' must map to a non-negative integer id (at most " +
+                   std::to_string(limits::kTokenIdMax) + ")");
       }
       bpe->vocab_.insert(token, static_cast<int32_t>(id_json.get<long long>()));
     }

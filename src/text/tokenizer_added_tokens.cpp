@@ -1,6 +1,7 @@
 #include "text/tokenizer_added_tokens.h"
 
 #include "text/unicode_utf8.h"
+#include "util/limits.h"
 
 namespace regenesis::tok {
 
@@ -10,7 +11,10 @@ std::vector<AddedToken> parse_added_tokens(const JsonNode& list) {
     JsonNode entry = list.at(i);
     AddedToken token;
     long long id = entry.field("id").as_int();
-    if (id < 0 || id > INT32_MAX) entry.field("id").fail("must be a non-negative 32-bit id");
+    if (id < 0 || id > limits::kTokenIdMax) {
+      entry.field("id").fail("must be an id from 0 to " + std::to_string(limits::kTokenIdMax) +
+                             " (got " + std::to_string(id) + ")");
+    }
     token.id = static_cast<int32_t>(id);
     token.content = entry.field("content").as_string();
     if (token.content.empty()) entry.field("content").fail("must not be empty");

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "util/error.h"
+#include "util/limits.h"
 #include "util/json.h"
 
 namespace regenesis::tok {
@@ -125,13 +126,14 @@ class TokenizerSax {
   }
   bool vocab_id(int64_t id) {
     if (mode_ != Mode::Vocab) return table_value_error();
-    if (id < 0 || id > INT32_MAX) return table_value_error();
+    if (id < 0 || id > limits::kTokenIdMax) return table_value_error();
     tables_.vocab.emplace_back(std::move(vocab_key_), static_cast<int32_t>(id));
     return true;
   }
   bool table_value_error() {
     if (mode_ == Mode::Vocab) {
-      fail(source_, ": model.vocab entry '", vocab_key_, "' must map to a non-negative integer id");
+      fail(source_, ": model.vocab entry '", vocab_key_, "' must map to a non-negative integer id (at most ",
+           limits::kTokenIdMax, ")");
     }
     bad_merge(source_, tables_.merges.size(), "\"left right\" or [\"left\", \"right\"]");
   }

@@ -36,12 +36,19 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
   if (from.empty()) return text;
-  size_t pos = 0;
-  while ((pos = text.find(from, pos)) != std::string::npos) {
-    text.replace(pos, from.size(), to);
-    pos += to.size();
+  size_t pos = text.find(from);
+  if (pos == std::string::npos) return text;
+  // built in one pass: replacing in place moves the tail each time (quadratic on long text)
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;
+  for (; pos != std::string::npos; pos = text.find(from, done)) {
+    out.append(text, done, pos - done);
+    out += to;
+    done = pos + from.size();
   }
-  return text;
+  out.append(text, done, std::string::npos);
+  return out;
 }
 
 std::string to_lower_ascii(std::string_view text) {
