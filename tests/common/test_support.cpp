@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "util/error.h"
 #include "util/files.h"
 
 namespace regenesis::test {
@@ -20,6 +21,16 @@ std::optional<std::filesystem::path> shared_dir() {
 
 std::filesystem::path source_dir() { return REGENESIS_SOURCE_DIR; }
 std::filesystem::path regenesis_binary() { return REGENESIS_BINARY; }
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a regenesis::Error";
+  return "";
+}
 
 TempDir::TempDir() {
   std::random_device rd;

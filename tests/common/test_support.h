@@ -2,6 +2,7 @@
 // Helpers shared by the test binaries: where ../shared is, where the built binary is, scratch
 // directories, and running the CLI.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct CommandResult {
   std::string out;  // stdout
   std::string err;  // stderr
 };
+// The message of the regenesis::Error that `action` throws; a test failure when it throws none.
+std::string error_of(const std::function<void()>& action);
+
 // Runs the regenesis binary with `args` (no shell), capturing stdout and stderr.
 CommandResult run_regenesis(const std::vector<std::string>& args);
 

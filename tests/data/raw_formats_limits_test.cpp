@@ -17,15 +17,7 @@
 namespace regenesis {
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a regenesis::Error";
-  return "";
-}
+using test::error_of;
 
 TEST(RawFormatsLimits, FileOverTheJsonLimitIsRefusedUnread) {
   test::TempDir dir;

@@ -23,15 +23,7 @@ Json tokenizer_json(long long vocab_id, long long added_id) {
   return {{"version", "1.0"}, {"added_tokens", added}, {"model", model}};
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a regenesis::Error";
-  return "";
-}
+using test::error_of;
 
 // Loads the JSON both ways; both must give the same Error, which is returned.
 std::string load_error(const Json& json) {

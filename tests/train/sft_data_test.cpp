@@ -14,14 +14,7 @@
 namespace regenesis {
 namespace {
 
-std::string error_of(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(SftData, ReadsChatAlpacaAndPromptCompletionLines) {
   test::TempDir dir;

@@ -15,17 +15,7 @@ namespace {
 
 std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
-// The Error message of `action`, or a test failure when it does not throw one.
-template <typename Action>
-std::string error_of(Action action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a regenesis::Error";
-  return "";
-}
+using test::error_of;
 
 // A file of `size` bytes that takes no disk space (a hole), after `prefix`.
 void write_sparse(const std::filesystem::path& path, const std::string& prefix, size_t size) {
