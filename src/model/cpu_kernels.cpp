@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "model/cpu_features.h"
+#include "model/packed_bf16.h"
 #include "model/simd_math.h"
 #include "util/error.h"
 
@@ -14,8 +15,8 @@ namespace regenesis::kernels {
 
 namespace {
 
-// Rows of W per micro-tile and micro-tiles per panel: a panel (64 rows of W, 72 KiB at
-// K = 576 in bfloat16) stays in L2 while every 4-row tile of x passes over it.
+// The float32 products: rows of W per micro-tile and micro-tiles per panel (a panel, 64 rows of W,
+// 144 KiB at K = 576, stays in L2 while every tile of x passes over it).
 constexpr int64_t kTileRows = 4;
 constexpr int64_t kPanelTiles = 16;
 constexpr int64_t kTileInputs = 6;  // rows of x per micro-tile: 6 x 4 accumulators
@@ -39,60 +40,6 @@ RG_AVX512 inline void store_sums(__m128 sums, const TileOut& o, int64_t m, __mma
 
 // Output row m, columns r < `rows`: x[m] . w[r] (+ bias), for m < MT. Columns >= `rows` repeat
 // the last real row of w (their sums are never stored), so the loop never branches on the shape.
-template <int MT>
-RG_AVX512_BF16 void tile_bf16(const uint16_t* x, int64_t ldx, const uint16_t* w, int64_t K,
-                              int64_t rows, const TileOut& o) {
-  const uint16_t* wr[4];
-  for (int r = 0; r < 4; ++r) wr[r] = w + std::min<int64_t>(r, rows - 1) * K;
-  __m512 acc[MT][4];
-  for (int m = 0; m < MT; ++m)
-    for (int r = 0; r < 4; ++r) acc[m][r] = _mm512_setzero_ps();
-  int64_t k = 0;
-  for (; k + 32 <= K; k += 32) {
-    __m512i wv[4];
-    for (int r = 0; r < 4; ++r) wv[r] = _mm512_loadu_si512(wr[r] + k);
-    for (int m = 0; m < MT; ++m) {
-      const __m512bh xv = (__m512bh)_mm512_loadu_si512(x + m * ldx + k);
-      for (int r = 0; r < 4; ++r) acc[m][r] = _mm512_dpbf16_ps(acc[m][r], xv, (__m512bh)wv[r]);
-    }
-  }
-  if (k < K) {
-    const __mmask32 mask = _cvtu32_mask32((1u << (K - k)) - 1);
-    __m512i wv[4];
-    for (int r = 0; r < 4; ++r) wv[r] = _mm512_maskz_loadu_epi16(mask, wr[r] + k);
-    for (int m = 0; m < MT; ++m) {
-      const __m512bh xv = (__m512bh)_mm512_maskz_loadu_epi16(mask, x + m * ldx + k);
-      for (int r = 0; r < 4; ++r) acc[m][r] = _mm512_dpbf16_ps(acc[m][r], xv, (__m512bh)wv[r]);
-    }
-  }
-  const __mmask8 row_mask = static_cast<__mmask8>((1u << rows) - 1);
-  for (int m = 0; m < MT; ++m)
-    store_sums(simd::sum4(acc[m][0], acc[m][1], acc[m][2], acc[m][3]), o, m, row_mask);
-}
-
-// One input row against 8 rows of w (two micro-tiles at once): with a single sequence the
-// matrix product is a stream over the weights, and 8 independent rows keep more loads in flight.
-// Each sum is computed exactly as tile_bf16<1> computes it, so results do not depend on which is used.
-RG_AVX512_BF16 void tile8_bf16(const uint16_t* x, const uint16_t* w, int64_t K, const TileOut& lo,
-                               const TileOut& hi) {
-  __m512 acc[8];
-  for (int r = 0; r < 8; ++r) acc[r] = _mm512_setzero_ps();
-  int64_t k = 0;
-  for (; k + 32 <= K; k += 32) {
-    const __m512bh xv = (__m512bh)_mm512_loadu_si512(x + k);
-    for (int r = 0; r < 8; ++r)
-      acc[r] = _mm512_dpbf16_ps(acc[r], xv, (__m512bh)_mm512_loadu_si512(w + r * K + k));
-  }
-  if (k < K) {
-    const __mmask32 mask = _cvtu32_mask32((1u << (K - k)) - 1);
-    const __m512bh xv = (__m512bh)_mm512_maskz_loadu_epi16(mask, x + k);
-    for (int r = 0; r < 8; ++r)
-      acc[r] = _mm512_dpbf16_ps(acc[r], xv, (__m512bh)_mm512_maskz_loadu_epi16(mask, w + r * K + k));
-  }
-  store_sums(simd::sum4(acc[0], acc[1], acc[2], acc[3]), lo, 0, 0xf);
-  store_sums(simd::sum4(acc[4], acc[5], acc[6], acc[7]), hi, 0, 0xf);
-}
-
 template <int MT>
 RG_AVX512 void tile_f32(const float* x, int64_t ldx, const float* w, int64_t K, int64_t rows,
                         const TileOut& o) {
@@ -124,18 +71,11 @@ RG_AVX512 void tile_f32(const float* x, int64_t ldx, const float* w, int64_t K, 
     store_sums(simd::sum4(acc[m][0], acc[m][1], acc[m][2], acc[m][3]), o, m, row_mask);
 }
 
-template <typename T>
-using TileFn = void (*)(const T*, int64_t, const T*, int64_t, int64_t, const TileOut&);
+using TileFn = void (*)(const float*, int64_t, const float*, int64_t, int64_t, const TileOut&);
 
-template <typename T>
-TileFn<T> tile_for(int64_t inputs) {
-  if constexpr (std::is_same_v<T, uint16_t>) {
-    static const TileFn<T> table[] = {tile_bf16<1>, tile_bf16<2>, tile_bf16<3>, tile_bf16<4>, tile_bf16<5>, tile_bf16<6>};
-    return table[inputs - 1];
-  } else {
-    static const TileFn<T> table[] = {tile_f32<1>, tile_f32<2>, tile_f32<3>, tile_f32<4>, tile_f32<5>, tile_f32<6>};
-    return table[inputs - 1];
-  }
+TileFn tile_for(int64_t inputs) {
+  static const TileFn table[] = {tile_f32<1>, tile_f32<2>, tile_f32<3>, tile_f32<4>, tile_f32<5>, tile_f32<6>};
+  return table[inputs - 1];
 }
 
 // Where the 4-row tiles of each output start in the one index space the threads split.
@@ -154,10 +94,9 @@ struct TileMap {
   }
 };
 
-template <typename T>
-void linear_simd(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
+void linear_f32(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
   const int64_t M = x.size(0), K = x.size(1);
-  const T* xp = static_cast<const T*>(x.data_ptr());
+  const float* xp = x.data_ptr<float>();
   const TileMap map(outputs);
   // At least 32 rows of W per thread: below that the fork costs more than it saves.
   at::parallel_for(0, map.total(), 8, [&](int64_t begin, int64_t end) {
@@ -165,28 +104,33 @@ void linear_simd(const at::Tensor& x, const std::vector<LinearOutput>& outputs) 
       const int64_t panel_end = std::min(end, panel + kPanelTiles);
       for (int64_t m0 = 0; m0 < M; m0 += kTileInputs) {
         const int64_t inputs = std::min(kTileInputs, M - m0);
-        const TileFn<T> tile = tile_for<T>(inputs);
+        const TileFn tile = tile_for(inputs);
         for (int64_t t = panel; t < panel_end; ++t) {
           const size_t j = map.output_of(t);
           const LinearOutput& o = outputs[j];
           const int64_t n0 = (t - map.first[j]) * kTileRows;
           const int64_t rows = std::min(kTileRows, o.weight->size(0) - n0);
           const TileOut dst{o.out + m0 * o.ld + n0, o.ld, o.bias ? o.bias + n0 : nullptr, o.accumulate};
-          const T* w = static_cast<const T*>(o.weight->data_ptr()) + n0 * K;
-          if constexpr (std::is_same_v<T, uint16_t>) {
-            if (inputs == 1 && t + 1 < panel_end && n0 + 2 * kTileRows <= o.weight->size(0) &&
-                map.output_of(t + 1) == j) {
-              const TileOut next{dst.out + kTileRows, o.ld, o.bias ? dst.bias + kTileRows : nullptr, o.accumulate};
-              tile8_bf16(xp + m0 * K, w, K, dst, next);
-              ++t;
-              continue;
-            }
-          }
-          tile(xp + m0 * K, K, w, K, rows, dst);
+          tile(xp + m0 * K, K, o.weight->data_ptr<float>() + n0 * K, K, rows, dst);
         }
       }
     }
   });
+}
+
+// The bfloat16 products run on packed weights (packed_bf16.h); unpacked ones are packed here.
+void linear_bf16(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
+  std::vector<PackedBf16> packed_here;
+  packed_here.reserve(outputs.size());
+  std::vector<const PackedBf16*> packed;
+  for (const LinearOutput& o : outputs) {
+    if (!o.packed) packed_here.push_back(pack_bf16(*o.weight));
+    packed.push_back(o.packed ? o.packed : &packed_here.back());
+    if (packed.back()->rows != o.weight->size(0) || packed.back()->cols != o.weight->size(1))
+      fail("inference kernels: a packed weight is ", packed.back()->rows, "x", packed.back()->cols,
+           ", its weight ", o.weight->size(0), "x", o.weight->size(1));
+  }
+  linear_packed_bf16(x, outputs, packed);
 }
 
 RG_AVX512 void silu_mul_simd(const float* gate, const float* up, int64_t n, void* out, bool bf16) {
@@ -247,8 +191,8 @@ void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
       fail("inference kernels: linear needs contiguous weights of the input's dtype and width");
 #if REGENESIS_SIMD
   if (simd_available(dtype) && x.is_contiguous()) {
-    if (dtype == at::kBFloat16) return linear_simd<uint16_t>(x, outputs);
-    return linear_simd<float>(x, outputs);
+    if (dtype == at::kBFloat16) return linear_bf16(x, outputs);
+    return linear_f32(x, outputs);
   }
 #endif
   linear_aten(x, outputs);

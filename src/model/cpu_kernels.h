@@ -10,6 +10,8 @@
 
 namespace regenesis::kernels {
 
+struct PackedBf16;  // model/packed_bf16.h
+
 // True when the SIMD kernels run for weights of `dtype` on this CPU (float32: AVX-512;
 // bfloat16: AVX512_BF16) and REGENESIS_KERNELS=generic is not set.
 bool simd_available(at::ScalarType dtype);
@@ -20,6 +22,9 @@ struct LinearOutput {
   float* out = nullptr;                // row m of the result starts at out + m * ld
   int64_t ld = 0;
   bool accumulate = false;             // out += x W^T + bias instead of out = x W^T + bias
+  // bfloat16 with the SIMD kernels: `weight` already packed (PackedWeightCache); when null,
+  // linear packs it for this call (a full copy of the weight: fine for tests, not for decoding).
+  const PackedBf16* packed = nullptr;
 };
 
 // out = x W^T (+ bias) for each output, all in one parallel region (q, k and v share one).

@@ -21,6 +21,7 @@
 #include "model/config.h"
 #include "model/kv_cache.h"
 #include "model/lora.h"
+#include "model/packed_weight_cache.h"
 #include "model/rope.h"
 
 namespace regenesis {
@@ -160,6 +161,8 @@ class Transformer {
   std::vector<LayerWeights> layers_;
   std::optional<LoraSettings> lora_settings_;
   std::shared_ptr<LoraDropoutState> lora_dropout_;
+  // Packed bf16 weights for forward_cached's kernels (empty for float32 models).
+  kernels::PackedWeightCache packed_weights_;
 };
 
 }  // namespace regenesis

@@ -51,11 +51,14 @@ struct Projection {
   bool accumulate;
 };
 
-void project(const at::Tensor& x, const std::vector<Projection>& projections) {
+// `packed`: where the kernels take packed bf16 weights, else null.
+void project(const at::Tensor& x, const std::vector<Projection>& projections,
+             kernels::PackedWeightCache* packed) {
   std::vector<kernels::LinearOutput> plain;
   for (const Projection& p : projections) {
     if (!p.lora.active()) {
-      plain.push_back({&p.weight, data_or_null(p.bias), p.out, p.ld, p.accumulate});
+      plain.push_back({&p.weight, data_or_null(p.bias), p.out, p.ld, p.accumulate,
+                       packed ? &packed->get(p.weight) : nullptr});
       continue;
     }
     const at::Tensor bias = p.bias.defined() ? p.bias.to(p.weight.scalar_type()) : at::Tensor();
@@ -119,6 +122,8 @@ at::Tensor Transformer::forward_cached(const CachedBatch& batch, KVCache& cache)
   float* hp = h.data_ptr<float>();
   const double eps = c.rms_norm_eps;
   const at::Tensor none;
+  kernels::PackedWeightCache* packed =
+      dtype_ == at::kBFloat16 && kernels::simd_available(at::kBFloat16) ? &packed_weights_ : nullptr;
 
   for (int64_t l = 0; l < c.num_hidden_layers; ++l) {
     const LayerWeights& w = layers_[l];
@@ -127,7 +132,8 @@ at::Tensor Transformer::forward_cached(const CachedBatch& batch, KVCache& cache)
                      ob = float_bias(w.o_bias);
     project(x, {{w.q_proj, qb, w.lora[kLoraQ], q.data_ptr<float>(), q_width, false},
                 {w.k_proj, kb, w.lora[kLoraK], k.data_ptr<float>(), kv_width, false},
-                {w.v_proj, vb, w.lora[kLoraV], v.data_ptr<float>(), kv_width, false}});
+                {w.v_proj, vb, w.lora[kLoraV], v.data_ptr<float>(), kv_width, false}},
+            packed);
     kernels::rope(q.data_ptr<float>(), N, c.num_attention_heads, hd, positions.data(),
                   rope_cos_table_.data_ptr<float>(), rope_sin_table_.data_ptr<float>());
     kernels::rope(k.data_ptr<float>(), N, c.num_key_value_heads, hd, positions.data(),
@@ -136,12 +142,13 @@ at::Tensor Transformer::forward_cached(const CachedBatch& batch, KVCache& cache)
              shape, cache.keys(l), cache.values(l));
     paged_attention(q.data_ptr<float>(), rows.data(), static_cast<int64_t>(rows.size()), shape,
                     cache.keys(l), cache.values(l), attn.data_ptr(), dtype_);
-    project(attn, {{w.o_proj, ob, w.lora[kLoraO], hp, H, true}});
+    project(attn, {{w.o_proj, ob, w.lora[kLoraO], hp, H, true}}, packed);
     kernels::rms_norm(hp, N, H, w.post_attention_norm, eps, x.data_ptr(), dtype_);
     project(x, {{w.gate_proj, none, w.lora[kLoraGate], gate.data_ptr<float>(), I, false},
-                {w.up_proj, none, w.lora[kLoraUp], up.data_ptr<float>(), I, false}});
+                {w.up_proj, none, w.lora[kLoraUp], up.data_ptr<float>(), I, false}},
+            packed);
     kernels::silu_mul(gate.data_ptr<float>(), up.data_ptr<float>(), N * I, mlp.data_ptr(), dtype_);
-    project(mlp, {{w.down_proj, none, w.lora[kLoraDown], hp, H, true}});
+    project(mlp, {{w.down_proj, none, w.lora[kLoraDown], hp, H, true}}, packed);
   }
 
   const int64_t R = static_cast<int64_t>(logit_tokens.size());
@@ -150,7 +157,8 @@ at::Tensor Transformer::forward_cached(const CachedBatch& batch, KVCache& cache)
   at::Tensor last = h.index_select(0, at::tensor(logit_tokens, at::TensorOptions().dtype(at::kLong))).contiguous();
   at::Tensor normed = at::empty({R, H}, act);
   kernels::rms_norm(last.data_ptr<float>(), R, H, final_norm_, eps, normed.data_ptr(), dtype_);
-  kernels::linear(normed, {{&lm_head_, nullptr, logits.data_ptr<float>(), c.vocab_size, false}});
+  kernels::linear(normed, {{&lm_head_, nullptr, logits.data_ptr<float>(), c.vocab_size, false,
+                            packed ? &packed->get(lm_head_) : nullptr}});
   return logits;
 }
 
