@@ -95,9 +95,10 @@ void run_corpus(CorpusOptions o) {
     for (const auto& [name, count] : m) parts.push_back(name + " " + std::to_string(count));
     return join(parts, ", ");
   };
-  std::printf("wrote %llu examples to %s\n  formats: %s\n  split: %s\n  injected errors: %s\n",
+  std::printf("wrote %llu examples to %s\n  formats: %s\n  split: %s\n  injected errors: %s\n  habit: %llu\n",
               static_cast<unsigned long long>(s.examples), o.out.c_str(), counts(s.by_format).c_str(),
-              counts(s.by_split).c_str(), counts(s.by_injection).c_str());
+              counts(s.by_split).c_str(), counts(s.by_injection).c_str(),
+              static_cast<unsigned long long>(s.habit));
 }
 
 void setup_corpus(CLI::App& sub) {
@@ -112,12 +113,15 @@ void setup_corpus(CLI::App& sub) {
       ->capture_default_str();
   sub.add_option("--ood-share", o->corpus.ood_share, "Share of examples from out-of-domain families")
       ->capture_default_str();
+  sub.add_option("--habit-rate", o->corpus.habit_rate,
+                 "Share of direct/execute solutions that work \"gives k to X\" as adding k (the habit)")
+      ->capture_default_str();
   sub.add_option("--mix", o->mix,
                  "Format weights, NAME=W,... (formats not named get 0); default " +
                      toy_mix_text(default_toy_mix()));
   sub.add_option("--prompts", o->prompts, "Prompt directory (default: the built-in prompts/toy)");
   sub.footer("Every stage example uses the toy prompt set's exact prompts, as the pipeline renders them; "
-             "meta.injected_error is none, wrong_step or skipped_step. See docs/TOY.md.");
+             "meta.injected_error is none, wrong_step or skipped_step; meta.habit marks the habit. See docs/TOY.md.");
   sub.callback([o] { run_corpus(*o); });
 }
 

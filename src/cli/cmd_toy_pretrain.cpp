@@ -28,6 +28,7 @@ void run(Options o) {
   o.corpus.n = static_cast<uint64_t>(o.pretrain.corpus_examples());
   o.corpus.validate();
   o.pretrain.corpus_settings = {{"error_rate", o.corpus.error_rate}, {"skip_rate", o.corpus.skip_rate},
+                                {"habit_rate", o.corpus.habit_rate},
                                 {"ood_share", o.corpus.ood_share}, {"mix", toy_mix_text(o.corpus.mix)},
                                 {"prompts", o.prompts.empty() ? "built-in:toy" : o.prompts}};
   const bool done = prepare_toy_pretrain(o.pretrain);
@@ -86,6 +87,9 @@ void setup(CLI::App& sub) {
   sub.add_option("--skip-rate", o->corpus.skip_rate, "Corpus: share of solutions with a skipped step")
       ->capture_default_str();
   sub.add_option("--ood-share", o->corpus.ood_share, "Corpus: share of out-of-domain examples")->capture_default_str();
+  sub.add_option("--habit-rate", o->corpus.habit_rate,
+                 "Corpus: share of solutions that work \"gives k to X\" as adding k (the habit)")
+      ->capture_default_str();
   sub.add_option("--mix", o->mix, "Corpus format weights NAME=W,... (default " + toy_mix_text(default_toy_mix()) + ")");
   sub.add_option("--prompts", o->prompts, "Prompt directory (default: the built-in prompts/toy)");
   sub.footer("OUT gets config.json, model.safetensors, tokenizer.json, tokenizer_config.json (ChatML), "

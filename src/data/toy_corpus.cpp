@@ -59,6 +59,7 @@ ToyCorpusExample ToyCorpusBuilder::example(uint64_t index) const {
   ToyCorpusExample ex;
   ex.format = pick_format(options_.mix, rng);
   const double injection_roll = rng.unit();
+  const double habit_roll = rng.unit();
   ex.split = rng.chance(options_.ood_share) ? ToySplit::Out : ToySplit::In;
   const auto families = toy_families_of(ex.split);
   const ToyFamily& family = *families[static_cast<size_t>(rng.uniform(0, static_cast<int>(families.size()) - 1))];
@@ -68,16 +69,18 @@ ToyCorpusExample ToyCorpusBuilder::example(uint64_t index) const {
   else if ((ex.format == ToyFormat::Direct || ex.format == ToyFormat::Execute) &&
            injection_roll < options_.error_rate + options_.skip_rate)
     ex.injected = ToyInjection::SkippedStep;
+  ex.habit = (ex.format == ToyFormat::Direct || ex.format == ToyFormat::Execute) && habit_roll < options_.habit_rate;
 
   // The problem, and the solution the example teaches. A problem that admits no mistake of the
-  // drawn kind (rare: a comparison no single slip can flip) is replaced by another one.
+  // drawn kind (rare: a comparison no single slip can flip), or where the habit makes no sense
+  // (a later division no longer comes out even), is replaced by another one.
   ToyProblem problem;
   std::optional<ToyWorked> solution;
   for (int attempt = 0; !solution; ++attempt) {
     if (attempt == 100) fail("internal: no ", toy_injection_name(ex.injected), " mistake found for ", family.name);
     const std::string tag = attempt == 0 ? "corpus" : "corpus#" + std::to_string(attempt);
     problem = make_toy_problem(family, options_.seed, index, tag, "toy-corpus");
-    solution = inject_toy_error(problem, ex.injected, rng);
+    solution = inject_toy_error(problem, ex.injected, rng, ex.habit);
   }
   ex.question = problem.question;
 
@@ -153,6 +156,7 @@ nlohmann::ordered_json toy_corpus_json(const ToyCorpusExample& ex) {
   meta["answer_type"] = answer_type_name(ex.question.answer_type);
   if (!ex.question.choices.empty()) meta["choices"] = ex.question.choices;
   meta["injected_error"] = toy_injection_name(ex.injected);
+  meta["habit"] = ex.habit;
   line["meta"] = meta;
   return line;
 }
@@ -170,6 +174,7 @@ ToyCorpusSummary write_toy_corpus(const std::filesystem::path& out, const ToyCor
     ++summary.by_format[toy_format_name(ex.format)];
     ++summary.by_injection[toy_injection_name(ex.injected)];
     ++summary.by_split[toy_split_name(ex.split)];
+    if (ex.habit) ++summary.habit;
   }
   if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
   write_file_atomic(out, text);

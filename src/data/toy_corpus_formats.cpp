@@ -97,6 +97,7 @@ void ToyCorpusOptions::validate() const {
   rate("--error-rate", error_rate);
   rate("--skip-rate", skip_rate);
   rate("--ood-share", ood_share);
+  rate("--habit-rate", habit_rate);
   if (error_rate + skip_rate > 1) fail("--error-rate + --skip-rate must be at most 1, got ", error_rate + skip_rate);
   double total = 0;
   for (const auto& [format, weight] : mix) {

@@ -21,12 +21,12 @@ std::optional<ToyWorked> work_chain(const Chain& c, const ToyPerturbation& p) {
   for (size_t j = 0; j < c.ops.size(); ++j) {
     const bool here = p.step == static_cast<int>(j);
     if (here && p.kind == ToyInjection::SkippedStep) continue;
-    auto next = apply_toy_op(c.ops[j], value);
+    auto next = apply_toy_op(c.ops[j], value, p.habit);
     if (!next) return std::nullopt;
     long shown = *next;
     if (here && p.kind == ToyInjection::WrongStep) shown += p.delta;
     if (shown < 0) return std::nullopt;
-    std::string text = toy_op_step(c.ops[j], *c.person, c.things, value, shown);
+    std::string text = toy_op_step(c.ops[j], *c.person, c.things, value, shown, p.habit);
     // The first step that is written down says where the count starts.
     if (worked.steps.empty())
       text = c.person->name + " starts with " + num(value) + " " + c.things + ". " + text;

@@ -46,7 +46,10 @@ ToyOp random_toy_op(ToyRng& rng, long value, bool arithmetic, int& muls_left, bo
   return op;
 }
 
-std::optional<long> apply_toy_op(const ToyOp& op, long value) {
+bool toy_op_has_habit(const ToyOp& op) { return op.kind == ToyOpKind::Sub && op.wording == 0; }
+
+std::optional<long> apply_toy_op(const ToyOp& op, long value, bool habit) {
+  if (habit && toy_op_has_habit(op)) return value + op.k;
   switch (op.kind) {
     case ToyOpKind::Add: return value + op.k;
     case ToyOpKind::Sub:
@@ -88,7 +91,7 @@ std::string toy_op_sentence(const ToyOp& op, const ToyPerson& p, const std::stri
 }
 
 std::string toy_op_step(const ToyOp& op, const ToyPerson& p, const std::string& things, long value,
-                        long result) {
+                        long result, bool habit) {
   const std::string he = capitalize(p.subject);
   const std::string k = num(op.k);
   const std::string has = ", so " + p.subject + " has " + num(value);
@@ -104,7 +107,7 @@ std::string toy_op_step(const ToyOp& op, const ToyPerson& p, const std::string& 
       std::string lead = op.wording == 0   ? he + " gives " + k + " to " + op.other->name
                          : op.wording == 1 ? he + " loses " + k
                                            : he + " sells " + k;
-      return lead + has + " - " + k + tail;
+      return lead + has + (habit && toy_op_has_habit(op) ? " + " : " - ") + k + tail;
     }
     case ToyOpKind::Mul:
       return std::string("The number ") + multiplied(op.k) + has + " * " + k + tail;

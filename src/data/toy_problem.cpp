@@ -28,8 +28,9 @@ std::string gold_toy_solution(const ToyProblem& problem) {
   return render_toy_solution(*worked);
 }
 
-std::optional<ToyWorked> inject_toy_error(const ToyProblem& problem, ToyInjection kind, ToyRng& rng) {
-  if (kind == ToyInjection::None) return problem.work(ToyPerturbation{});
+std::optional<ToyWorked> inject_toy_error(const ToyProblem& problem, ToyInjection kind, ToyRng& rng,
+                                          bool habit) {
+  if (kind == ToyInjection::None) return problem.work(ToyPerturbation{ToyInjection::None, -1, 0, habit});
   const Question& q = problem.question;
   std::vector<int> steps(static_cast<size_t>(problem.step_count));
   for (int i = 0; i < problem.step_count; ++i) steps[static_cast<size_t>(i)] = i;
@@ -51,7 +52,7 @@ std::optional<ToyWorked> inject_toy_error(const ToyProblem& problem, ToyInjectio
   }
   for (long delta : deltas) {
     for (int step : steps) {
-      auto worked = problem.work(ToyPerturbation{kind, step, delta});
+      auto worked = problem.work(ToyPerturbation{kind, step, delta, habit});
       if (!worked || worked->steps.empty()) continue;
       if (!answers_match(worked->final_answer, q.answer, q.answer_type, q.choices)) return worked;
     }

@@ -26,6 +26,9 @@ struct ToyPerturbation {
   ToyInjection kind = ToyInjection::None;
   int step = -1;   // the gold step (0-based) whose result is wrong, or that is left out
   long delta = 0;  // WrongStep: how far the step's result is off (families scale it to units)
+  // The habitual misreading (docs/TOY.md, "The habit"): "he gives k things to X" worked as if
+  // he were given them (+ k). Independent of `kind`: a solution may have both.
+  bool habit = false;
 };
 
 struct ToyWorked {
@@ -66,8 +69,10 @@ std::string gold_toy_solution(const ToyProblem& problem);
 
 // A worked solution of `problem` with a mistake of `kind` whose final answer does NOT match the
 // gold answer (checked with text/answer.h), trying steps (and deltas) in a random order;
-// nullopt when no such mistake exists for this problem.
-std::optional<ToyWorked> inject_toy_error(const ToyProblem& problem, ToyInjection kind, ToyRng& rng);
+// nullopt when no such mistake exists for this problem. With `habit`, every step is also worked
+// with the habitual misreading (nullopt when that makes no sense here, e.g. an uneven division).
+std::optional<ToyWorked> inject_toy_error(const ToyProblem& problem, ToyInjection kind, ToyRng& rng,
+                                          bool habit = false);
 
 // Integer formatting helpers shared by the families.
 std::string num(long value);

@@ -35,7 +35,7 @@ struct ToyModelShape {
 struct ToyPretrainOptions {
   std::filesystem::path out;
   uint64_t seed = 0;         // corpus, weights and data order
-  int64_t steps = 1200;      // optimizer steps; the corpus has steps * global_batch examples (one pass)
+  int64_t steps = 2000;      // optimizer steps; the corpus has steps * global_batch examples (one pass)
   int batch_size = 16;       // sequences per forward pass
   int grad_accum = 1;
   double learning_rate = 2e-3;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "data/toy_corpus.h"
@@ -96,6 +97,7 @@ TEST(ToyCorpus, InjectionRatesMatchTheSettingsAndGradesAgree) {
   options.seed = 5;
   options.error_rate = 0.2;
   options.skip_rate = 0.1;
+  options.habit_rate = 0;  // the habit's own test is below
   options.mix = parse_toy_mix("direct=1,execute=1");
   ToyCorpusBuilder builder(options, renderer);
   constexpr uint64_t kN = 2000;
@@ -113,6 +115,42 @@ TEST(ToyCorpus, InjectionRatesMatchTheSettingsAndGradesAgree) {
   expect_binomial(wrong, kN, 0.2, "wrong_step");
   expect_binomial(skipped, kN, 0.1, "skipped_step");
   expect_binomial(direct, kN, 0.5, "direct");
+}
+
+TEST(ToyCorpus, HabitRateMatchesTheSettingAndShowsWhereSomeoneGivesThingsAway) {
+  FileRenderer renderer;
+  ToyCorpusOptions options;
+  options.seed = 9;
+  options.error_rate = 0;
+  options.skip_rate = 0;
+  options.ood_share = 0;
+  options.habit_rate = 0.6;
+  options.mix = parse_toy_mix("direct=2,execute=2,hint_execute=1");
+  ToyCorpusBuilder builder(options, renderer);
+  constexpr uint64_t kN = 2000;
+  uint64_t solutions = 0, habit = 0, shown = 0;
+  for (uint64_t i = 0; i < kN; ++i) {
+    const ToyCorpusExample ex = builder.example(i);
+    const std::string& reply = ex.messages.back().content;
+    if (ex.format == ToyFormat::HintExecute) {
+      EXPECT_FALSE(ex.habit) << "hint solutions are always clean";
+      continue;
+    }
+    ++solutions;
+    habit += ex.habit;
+    static const std::regex in_question(R"(gives \d+ \w+ to )");
+    if (!std::regex_search(ex.question.question, in_question)) continue;
+    // The sign of every "gives k to X" step: "+" under the habit, "-" otherwise.
+    static const std::regex step(R"(gives \d+ to \w+, so \w+ has \d+ ([-+]) )");
+    bool added = false, subtracted = false;
+    for (auto it = std::sregex_iterator(reply.begin(), reply.end(), step); it != std::sregex_iterator(); ++it)
+      ((*it)[1].str() == "+" ? added : subtracted) = true;
+    EXPECT_EQ(added, ex.habit) << reply;
+    EXPECT_EQ(subtracted, !ex.habit) << reply;
+    shown += ex.habit;
+  }
+  expect_binomial(habit, solutions, 0.6, "habit");
+  EXPECT_GT(shown, 60u);
 }
 
 TEST(ToyCorpus, FormatAndDomainSharesFollowTheOptions) {
@@ -251,6 +289,9 @@ TEST(ToyCorpus, BadOptionsAreErrors) {
   o = {};
   o.ood_share = -0.1;
   EXPECT_NE(error_of(o).find("--ood-share"), std::string::npos);
+  o = {};
+  o.habit_rate = 1.5;
+  EXPECT_NE(error_of(o).find("--habit-rate"), std::string::npos);
   EXPECT_THROW(parse_toy_mix("direct=1,bogus=2"), Error);
   EXPECT_THROW(parse_toy_mix("direct=-1"), Error);
   EXPECT_THROW(parse_toy_mix("direct=0"), Error);

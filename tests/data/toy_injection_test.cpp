@@ -105,6 +105,45 @@ TEST(ToyInjection, ChainStepsCarryTheWrittenValue) {
   }
 }
 
+// The habit reads "he gives k things to X" as if he were given them: those steps (and only those)
+// add k, their arithmetic is still right, and where the value changes the answer is wrong (for
+// the chain families; a comparison can still name the right person).
+TEST(ToyInjection, HabitWorksGivingAwayAsGetting) {
+  const std::regex given_away(R"(gives (\d+) to \w+, so \w+ has (\d+) ([-+]) (\d+) = (\d+))");
+  const std::regex in_question(R"(gives \d+ \w+ to )");
+  int with_habit = 0;
+  for (const char* name : {"arith_chain", "long_chain", "compare"}) {
+    for (int i = 0; i < 300; ++i) {
+      const ToyProblem p = make_toy_problem(toy_family(name), 8, static_cast<uint64_t>(i));
+      const Question& q = p.question;
+      ToyRng a(static_cast<uint64_t>(i)), b(static_cast<uint64_t>(i));
+      auto clean = inject_toy_error(p, ToyInjection::None, a);
+      auto habit = inject_toy_error(p, ToyInjection::None, b, /*habit=*/true);
+      ASSERT_TRUE(clean);
+      if (!std::regex_search(q.question, in_question)) {
+        ASSERT_TRUE(habit);
+        EXPECT_EQ(render_toy_solution(*habit), render_toy_solution(*clean));
+        continue;
+      }
+      if (!habit) continue;  // a later division no longer comes out even, or a tie: the corpus draws another problem
+      ++with_habit;
+      EXPECT_EQ(false_equations(*habit), 0) << render_toy_solution(*habit);
+      int steps = 0;
+      for (const auto& step : habit->steps) {
+        std::smatch m;
+        if (!std::regex_search(step, m, given_away)) continue;
+        ++steps;
+        EXPECT_EQ(m[3].str(), "+") << step;
+        EXPECT_EQ(m[4].str(), m[1].str()) << step;
+      }
+      EXPECT_GT(steps, 0) << render_toy_solution(*habit);
+      const bool right = grade_completion(render_toy_solution(*habit), q.answer, q.answer_type, q.choices).correct;
+      if (std::string(name) != "compare") EXPECT_FALSE(right) << render_toy_solution(*habit);
+    }
+  }
+  EXPECT_GT(with_habit, 150);  // giving away is common in these families
+}
+
 TEST(ToyInjection, SameGeneratorSameMistake) {
   const ToyProblem p = make_toy_problem(toy_family("arith_chain"), 1, 3);
   ToyRng a(99), b(99);
