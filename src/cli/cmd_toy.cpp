@@ -114,7 +114,7 @@ void setup_corpus(CLI::App& sub) {
   sub.add_option("--ood-share", o->corpus.ood_share, "Share of examples from out-of-domain families")
       ->capture_default_str();
   sub.add_option("--habit-rate", o->corpus.habit_rate,
-                 "Share of direct/execute solutions that work \"gives k to X\" as adding k (the habit)")
+                 "Share of direct/execute solutions that work doubles/triples as adding 2/3 (the habit)")
       ->capture_default_str();
   sub.add_option("--mix", o->mix,
                  "Format weights, NAME=W,... (formats not named get 0); default " +

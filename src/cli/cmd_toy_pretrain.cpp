@@ -88,7 +88,7 @@ void setup(CLI::App& sub) {
       ->capture_default_str();
   sub.add_option("--ood-share", o->corpus.ood_share, "Corpus: share of out-of-domain examples")->capture_default_str();
   sub.add_option("--habit-rate", o->corpus.habit_rate,
-                 "Corpus: share of solutions that work \"gives k to X\" as adding k (the habit)")
+                 "Corpus: share of solutions that work doubles/triples as adding 2/3 (the habit)")
       ->capture_default_str();
   sub.add_option("--mix", o->mix, "Corpus format weights NAME=W,... (default " + toy_mix_text(default_toy_mix()) + ")");
   sub.add_option("--prompts", o->prompts, "Prompt directory (default: the built-in prompts/toy)");

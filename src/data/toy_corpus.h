@@ -14,7 +14,7 @@
 // error_rate (one step's result is off and the error carries on to a wrong final answer),
 // "skipped_step" with probability skip_rate (one step is left out, the rest builds on the value
 // before it), else "none". Independently, with probability habit_rate a direct or execute
-// solution has the habit (meta.habit): every "gives k to X" step adds k instead, so the
+// solution has the habit (meta.habit): every "doubles"/"triples" step adds 2 or 3 instead, so the
 // pretrained model's most likely reading of those words is wrong while a sample is often right
 // (docs/TOY.md, "The habit"). Hint execute solutions are always clean. Every injected solution's
 // final answer is checked to grade wrong (text/answer.h).
@@ -72,7 +72,7 @@ struct ToyCorpusOptions {
   double error_rate = 0.15;  // wrong_step share of direct/execute solutions
   double skip_rate = 0.10;   // skipped_step share
   double ood_share = 0.10;   // share of examples from out-of-domain families
-  double habit_rate = 0.7;   // share of direct/execute solutions that work "gives k to X" as + k
+  double habit_rate = 0.7;   // share of direct/execute solutions that work doublings/triplings as +2/+3
   ToyFormatMix mix = default_toy_mix();
   void validate() const;  // Error naming the field
 };
@@ -81,7 +81,7 @@ struct ToyCorpusExample {
   std::vector<ChatMessage> messages;  // [system,] user, assistant
   ToyFormat format = ToyFormat::Direct;
   ToyInjection injected = ToyInjection::None;
-  bool habit = false;  // the solution was worked with the habit (it shows only where someone gives things away)
+  bool habit = false;  // the solution was worked with the habit (it shows only where the question doubles or triples)
   ToySplit split = ToySplit::In;
   Question question;
   ToyStageInputs inputs;

@@ -34,14 +34,14 @@ struct ToyOp {
 ToyOp random_toy_op(ToyRng& rng, long value, bool arithmetic, int& muls_left, bool& div_left,
                     const ToyPerson* other);
 // The value after the change; nullopt when it would go below zero or not divide evenly. With
-// `habit`, "gives k to X" adds k instead (the habitual misreading, toy_op_has_habit).
+// `habit`, a doubling or tripling adds 2 or 3 instead (the habitual misreading, toy_op_has_habit).
 std::optional<long> apply_toy_op(const ToyOp& op, long value, bool habit = false);
-// The change the habit misreads: "He gives 4 books to Ann" (worked as if he were given them).
+// The change the habit misreads: "the number doubles/triples" (worked as adding 2 or 3).
 bool toy_op_has_habit(const ToyOp& op);
 // "He buys 3 more apples." or, with `then`, "Then he buys 3 more apples."
 std::string toy_op_sentence(const ToyOp& op, const ToyPerson& person, const std::string& things, bool then);
 // "He buys 3 more, so he has 5 + 3 = 8 apples." (`result` may be a wrong value). With `habit`, a
-// "gives k to X" step is written as the habit works it: "He gives 3 to Ann, so he has 5 + 3 = 8".
+// doubling or tripling is written as the habit works it: "The number triples, so he has 5 + 3 = 8".
 std::string toy_op_step(const ToyOp& op, const ToyPerson& person, const std::string& things, long value,
                         long result, bool habit = false);
 // "Add the 3 apples he buys."

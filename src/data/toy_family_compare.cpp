@@ -36,11 +36,11 @@ std::optional<ToyWorked> work_compare(const Compare& c, const ToyPerturbation& p
     for (const auto& op : side.ops) {
       const bool here = p.step == step++;
       if (here && p.kind == ToyInjection::SkippedStep) continue;
-      auto next = apply_toy_op(op, value, p.habit);
+      auto next = apply_toy_op(op, value);
       if (!next) return std::nullopt;
       long shown = *next + (here && p.kind == ToyInjection::WrongStep ? p.delta : 0);
       if (shown < 0) return std::nullopt;
-      std::string text = toy_op_step(op, *side.person, c.things, value, shown, p.habit);
+      std::string text = toy_op_step(op, *side.person, c.things, value, shown);
       if (first) text = side.person->name + " starts with " + num(value) + " " + c.things + ". " + text;
       first = false;
       worked.steps.push_back(std::move(text));

@@ -46,7 +46,7 @@ ToyOp random_toy_op(ToyRng& rng, long value, bool arithmetic, int& muls_left, bo
   return op;
 }
 
-bool toy_op_has_habit(const ToyOp& op) { return op.kind == ToyOpKind::Sub && op.wording == 0; }
+bool toy_op_has_habit(const ToyOp& op) { return op.kind == ToyOpKind::Mul; }
 
 std::optional<long> apply_toy_op(const ToyOp& op, long value, bool habit) {
   if (habit && toy_op_has_habit(op)) return value + op.k;
@@ -107,10 +107,10 @@ std::string toy_op_step(const ToyOp& op, const ToyPerson& p, const std::string& 
       std::string lead = op.wording == 0   ? he + " gives " + k + " to " + op.other->name
                          : op.wording == 1 ? he + " loses " + k
                                            : he + " sells " + k;
-      return lead + has + (habit && toy_op_has_habit(op) ? " + " : " - ") + k + tail;
+      return lead + has + " - " + k + tail;
     }
     case ToyOpKind::Mul:
-      return std::string("The number ") + multiplied(op.k) + has + " * " + k + tail;
+      return std::string("The number ") + multiplied(op.k) + has + (habit ? " + " : " * ") + k + tail;
     case ToyOpKind::Div:
       return he + " keeps one of " + k + " equal boxes" + has + " / " + k + tail;
   }

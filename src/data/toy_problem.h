@@ -26,8 +26,8 @@ struct ToyPerturbation {
   ToyInjection kind = ToyInjection::None;
   int step = -1;   // the gold step (0-based) whose result is wrong, or that is left out
   long delta = 0;  // WrongStep: how far the step's result is off (families scale it to units)
-  // The habitual misreading (docs/TOY.md, "The habit"): "he gives k things to X" worked as if
-  // he were given them (+ k). Independent of `kind`: a solution may have both.
+  // The habitual misreading (docs/TOY.md, "The habit"): "the number doubles/triples" worked as
+  // adding 2 or 3. Independent of `kind`: a solution may have both. Only the chain families have it.
   bool habit = false;
 };
 

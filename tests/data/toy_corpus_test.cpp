@@ -117,7 +117,7 @@ TEST(ToyCorpus, InjectionRatesMatchTheSettingsAndGradesAgree) {
   expect_binomial(direct, kN, 0.5, "direct");
 }
 
-TEST(ToyCorpus, HabitRateMatchesTheSettingAndShowsWhereSomeoneGivesThingsAway) {
+TEST(ToyCorpus, HabitRateMatchesTheSettingAndShowsWhereTheQuestionMultiplies) {
   FileRenderer renderer;
   ToyCorpusOptions options;
   options.seed = 9;
@@ -138,15 +138,16 @@ TEST(ToyCorpus, HabitRateMatchesTheSettingAndShowsWhereSomeoneGivesThingsAway) {
     }
     ++solutions;
     habit += ex.habit;
-    static const std::regex in_question(R"(gives \d+ \w+ to )");
-    if (!std::regex_search(ex.question.question, in_question)) continue;
-    // The sign of every "gives k to X" step: "+" under the habit, "-" otherwise.
-    static const std::regex step(R"(gives \d+ to \w+, so \w+ has \d+ ([-+]) )");
-    bool added = false, subtracted = false;
+    const bool multiplies = ex.question.question.find("doubles.") != std::string::npos ||
+                            ex.question.question.find("triples.") != std::string::npos;
+    if (!multiplies) continue;
+    // The sign of every doubling/tripling step: "+" under the habit, "*" otherwise.
+    static const std::regex step(R"((?:doubles|triples), so \w+ has \d+ ([*+]) )");
+    bool added = false, multiplied = false;
     for (auto it = std::sregex_iterator(reply.begin(), reply.end(), step); it != std::sregex_iterator(); ++it)
-      ((*it)[1].str() == "+" ? added : subtracted) = true;
+      ((*it)[1].str() == "+" ? added : multiplied) = true;
     EXPECT_EQ(added, ex.habit) << reply;
-    EXPECT_EQ(subtracted, !ex.habit) << reply;
+    EXPECT_EQ(multiplied, !ex.habit) << reply;
     shown += ex.habit;
   }
   expect_binomial(habit, solutions, 0.6, "habit");

@@ -105,14 +105,12 @@ TEST(ToyInjection, ChainStepsCarryTheWrittenValue) {
   }
 }
 
-// The habit reads "he gives k things to X" as if he were given them: those steps (and only those)
-// add k, their arithmetic is still right, and where the value changes the answer is wrong (for
-// the chain families; a comparison can still name the right person).
-TEST(ToyInjection, HabitWorksGivingAwayAsGetting) {
-  const std::regex given_away(R"(gives (\d+) to \w+, so \w+ has (\d+) ([-+]) (\d+) = (\d+))");
-  const std::regex in_question(R"(gives \d+ \w+ to )");
+// The habit reads "doubles"/"triples" as adding 2 or 3: those steps (and only those) change, their
+// arithmetic is still right, and where a doubling or tripling changes the value the answer is wrong.
+TEST(ToyInjection, HabitWorksDoublingsAndTriplingsAsAdditions) {
+  const std::regex multiplied(R"((doubles|triples), so \w+ has (\d+) ([-+*/]) (\d+) = (\d+))");
   int with_habit = 0;
-  for (const char* name : {"arith_chain", "long_chain", "compare"}) {
+  for (const char* name : {"arith_chain", "long_chain", "compare", "counting"}) {
     for (int i = 0; i < 300; ++i) {
       const ToyProblem p = make_toy_problem(toy_family(name), 8, static_cast<uint64_t>(i));
       const Question& q = p.question;
@@ -120,28 +118,33 @@ TEST(ToyInjection, HabitWorksGivingAwayAsGetting) {
       auto clean = inject_toy_error(p, ToyInjection::None, a);
       auto habit = inject_toy_error(p, ToyInjection::None, b, /*habit=*/true);
       ASSERT_TRUE(clean);
-      if (!std::regex_search(q.question, in_question)) {
+      const bool multiplies = q.question.find("doubles.") != std::string::npos ||
+                              q.question.find("triples.") != std::string::npos;
+      if (!multiplies) {
         ASSERT_TRUE(habit);
         EXPECT_EQ(render_toy_solution(*habit), render_toy_solution(*clean));
         continue;
       }
-      if (!habit) continue;  // a later division no longer comes out even, or a tie: the corpus draws another problem
+      if (!habit) continue;  // a later division no longer comes out even: the corpus draws another problem
       ++with_habit;
       EXPECT_EQ(false_equations(*habit), 0) << render_toy_solution(*habit);
+      bool value_changed = false;
       int steps = 0;
       for (const auto& step : habit->steps) {
         std::smatch m;
-        if (!std::regex_search(step, m, given_away)) continue;
+        if (!std::regex_search(step, m, multiplied)) continue;
         ++steps;
         EXPECT_EQ(m[3].str(), "+") << step;
-        EXPECT_EQ(m[4].str(), m[1].str()) << step;
+        EXPECT_EQ(m[4].str(), m[1].str() == "doubles" ? "2" : "3") << step;
+        const long v = std::stol(m[2].str()), k = std::stol(m[4].str());
+        value_changed = value_changed || v * k != v + k;
       }
       EXPECT_GT(steps, 0) << render_toy_solution(*habit);
       const bool right = grade_completion(render_toy_solution(*habit), q.answer, q.answer_type, q.choices).correct;
-      if (std::string(name) != "compare") EXPECT_FALSE(right) << render_toy_solution(*habit);
+      if (value_changed) EXPECT_FALSE(right) << render_toy_solution(*habit);
     }
   }
-  EXPECT_GT(with_habit, 150);  // giving away is common in these families
+  EXPECT_GT(with_habit, 100);  // doublings and triplings are common in the chain families
 }
 
 TEST(ToyInjection, SameGeneratorSameMistake) {
