@@ -14,7 +14,7 @@ run_dir=$out/run-regenesis
 start=$(date +%s)
 step() { printf '\n== [%4d s] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
-step "1/7 pretrain the toy reasoner (about 17 minutes on 2 cores; resumes after a kill)"
+step "1/7 pretrain the toy reasoner (about 20 minutes on 2 cores; resumes after a kill)"
 $R toy pretrain --out "$model" --threads 0
 
 step "2/7 questions: 150 in-domain to self-improve on; evaluation sets in and out of domain"

@@ -34,10 +34,8 @@ struct ToyOp {
 ToyOp random_toy_op(ToyRng& rng, long value, bool arithmetic, int& muls_left, bool& div_left,
                     const ToyPerson* other);
 // The value after the change; nullopt when it would go below zero or not divide evenly. With
-// `habit`, a doubling or tripling adds 2 or 3 instead (the habitual misreading, toy_op_has_habit).
+// `habit`, a doubling or tripling adds 2 or 3 instead (the habitual misreading).
 std::optional<long> apply_toy_op(const ToyOp& op, long value, bool habit = false);
-// The change the habit misreads: "the number doubles/triples" (worked as adding 2 or 3).
-bool toy_op_has_habit(const ToyOp& op);
 // "He buys 3 more apples." or, with `then`, "Then he buys 3 more apples."
 std::string toy_op_sentence(const ToyOp& op, const ToyPerson& person, const std::string& things, bool then);
 // "He buys 3 more, so he has 5 + 3 = 8 apples." (`result` may be a wrong value). With `habit`, a

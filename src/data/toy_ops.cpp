@@ -46,10 +46,8 @@ ToyOp random_toy_op(ToyRng& rng, long value, bool arithmetic, int& muls_left, bo
   return op;
 }
 
-bool toy_op_has_habit(const ToyOp& op) { return op.kind == ToyOpKind::Mul; }
-
 std::optional<long> apply_toy_op(const ToyOp& op, long value, bool habit) {
-  if (habit && toy_op_has_habit(op)) return value + op.k;
+  if (habit && op.kind == ToyOpKind::Mul) return value + op.k;
   switch (op.kind) {
     case ToyOpKind::Add: return value + op.k;
     case ToyOpKind::Sub:
