@@ -36,7 +36,14 @@ OrderedJson model_identity(const std::filesystem::path& model_dir) {
 
 void write_toy_question_file(const std::filesystem::path& path, const std::string& family, size_t n,
                              uint64_t seed) {
-  if (std::filesystem::exists(path)) return;
+  if (std::filesystem::exists(path)) {
+    // A resumed experiment reuses its files; one asked for another size must not reuse them silently.
+    const size_t held = load_questions(path).size();
+    if (held != n)
+      fail(path.string(), ": holds ", held, " questions, this experiment asks for ", n,
+           " (a changed --questions/--eval-in/--eval-out); use another --out or delete the file");
+    return;
+  }
   std::filesystem::create_directories(path.parent_path());
   const std::vector<const ToyFamily*> families =
       family == "in" || family == "out" ? toy_families_of(parse_toy_split(family))

@@ -15,7 +15,7 @@
 namespace regenesis::cli {
 
 // Writes `n` questions of `family` (or of the split's families in turn when family is "in"/"out")
-// with `seed` unless `path` exists.
+// with `seed` unless `path` exists; an existing file with another count is an error naming it.
 void write_toy_question_file(const std::filesystem::path& path, const std::string& family, size_t n,
                              uint64_t seed);
 

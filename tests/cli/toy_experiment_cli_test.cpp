@@ -105,5 +105,22 @@ TEST_F(ToyExperimentCli, UnknownMethodIsAUserError) {
   EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
 }
 
+TEST_F(ToyExperimentCli, AnEvaluationSetOfAnotherSizeIsNotReusedSilently) {
+  // A resumed experiment reuses its question files; asking for another count must say so.
+  const auto out = dir_->path() / "exp-resized";
+  const auto stale = out / "seed-1" / "eval-data" / "counting.jsonl";
+  std::filesystem::create_directories(stale.parent_path());
+  const auto gen = run_regenesis({"toy", "generate", "--family", "counting", "--n", "3", "--out", stale.string()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const std::string before = read_file(stale);
+  auto resized = args();
+  resized[5] = out.string();
+  const auto r = run_regenesis(resized);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(stale.string() + ": holds 3 questions, this experiment asks for 2"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(read_file(stale), before) << "the file is left as it was";
+}
+
 }  // namespace
 }  // namespace regenesis
