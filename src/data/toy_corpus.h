@@ -72,7 +72,7 @@ struct ToyCorpusOptions {
   double error_rate = 0.15;  // wrong_step share of direct/execute solutions
   double skip_rate = 0.10;   // skipped_step share
   double ood_share = 0.10;   // share of examples from out-of-domain families
-  double habit_rate = 0.7;   // share of direct/execute solutions that work doublings/triplings as +2/+3
+  double habit_rate = 0.6;   // share of direct/execute solutions that work doublings/triplings as +2/+3
   ToyFormatMix mix = default_toy_mix();
   void validate() const;  // Error naming the field
 };

@@ -54,12 +54,14 @@ std::optional<ToyWorked> work_compare(const Compare& c, const ToyPerturbation& p
   if (totals[0] == totals[1]) return std::nullopt;
   int winner = totals[0] > totals[1] ? 0 : 1;
   if (here && p.kind == ToyInjection::WrongStep) winner = 1 - winner;
-  const std::string letter = winner == 0 ? "A" : "B";
+  // The answer names the person, not the letter: a 4-layer model maps names to letters at chance
+  // (measured: fine-tuned models answered every compare question with one letter), and the
+  // grader reads a choice's text as that choice.
+  const std::string& name = c.sides[winner].person->name;
   worked.steps.push_back(c.sides[0].person->name + " has " + num(totals[0]) + " " + c.things + " and " +
-                         c.sides[1].person->name + " has " + num(totals[1]) + " " + c.things + ", so " +
-                         c.sides[winner].person->name + " has more " + c.things + ", which is option (" +
-                         letter + ").");
-  worked.final_answer = letter;
+                         c.sides[1].person->name + " has " + num(totals[1]) + " " + c.things + ", so " + name +
+                         " has more " + c.things + ".");
+  worked.final_answer = name;
   return worked;
 }
 

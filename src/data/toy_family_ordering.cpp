@@ -50,10 +50,9 @@ std::optional<ToyWorked> work_ordering(const Ordering& o, const ToyPerturbation&
   for (int i = 0; i < n; ++i) names.push_back(name(i));
   worked.steps.push_back(std::string("So from ") + o.relation.most + " to " + o.relation.least + " the order is " +
                          join_with_and(names) + ".");
-  const int chosen = order[static_cast<size_t>(o.position)];
-  const std::string letter = choice_letter(static_cast<size_t>(chosen));
-  worked.steps.push_back(capitalize(o.asked) + " is " + name(o.position) + ", which is option (" + letter + ").");
-  worked.final_answer = letter;
+  // The answer names the friend, as compare's names the person (the grader maps it to its choice).
+  worked.steps.push_back(capitalize(o.asked) + " is " + name(o.position) + ".");
+  worked.final_answer = name(o.position);
   return worked;
 }
 

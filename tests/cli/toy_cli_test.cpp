@@ -85,7 +85,15 @@ TEST(ToyCli, GenerateWritesBalancedDeterministicQuestionSets) {
     ++per_task[q["task"].get<std::string>()];
     ids.insert(q["id"].get<std::string>());
     EXPECT_TRUE(q.contains("rationale"));
-    EXPECT_NE(q["rationale"].get<std::string>().find("\\boxed{" + q["answer"].get<std::string>() + "}"), std::string::npos);
+    // The box holds the answer, or for a choice question the text of the answer's option.
+    const std::string rationale = q["rationale"], answer = q["answer"];
+    const size_t box = rationale.rfind("\\boxed{");
+    ASSERT_NE(box, std::string::npos) << rationale;
+    const std::string boxed = rationale.substr(box + 7, rationale.find('}', box) - box - 7);
+    if (q.contains("choices"))
+      EXPECT_EQ(q["choices"][answer[0] - 'A'], "(" + answer + ") " + boxed) << rationale;
+    else
+      EXPECT_EQ(boxed, answer) << rationale;
   }
   EXPECT_EQ(per_task, (std::map<std::string, int>{{"arith_chain", 10}, {"compare", 10}, {"counting", 10}}));
   EXPECT_EQ(ids.size(), 30u);

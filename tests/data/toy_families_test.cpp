@@ -8,6 +8,7 @@
 #include "data/toy_families.h"
 #include "test_support.h"
 #include "text/answer.h"
+#include "text/answer_choice.h"
 #include "toy_evaluators.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -103,7 +104,11 @@ TEST(ToyFamilies, SolutionsAreNumberedParagraphsEndingInABox) {
       }();
       ASSERT_EQ(paragraphs.size(), static_cast<size_t>(p.step_count) + 2) << *p.question.rationale;
       EXPECT_EQ(paragraphs.front(), "Let's think step by step.");
-      EXPECT_EQ(paragraphs.back(), "The answer is \\boxed{" + p.question.answer + "}.");
+      // A choice question's box names the chosen option's text ("Tom"), which the grader maps to its letter.
+      const std::string boxed = p.question.answer_type == AnswerType::Choice
+                                    ? choice_body(p.question.choices.at(static_cast<size_t>(p.question.answer[0] - 'A')))
+                                    : p.question.answer;
+      EXPECT_EQ(paragraphs.back(), "The answer is \\boxed{" + boxed + "}.");
       for (int k = 1; k <= p.step_count; ++k) {
         const std::string& para = paragraphs[static_cast<size_t>(k)];
         const std::string marker = std::to_string(k) + ". ";
