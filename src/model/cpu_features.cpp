@@ -64,12 +64,22 @@ std::string resolve_dtype_name(const std::string& name) {
   return cpu_features().native_bf16() ? "bf16" : "f32";
 }
 
+namespace {
+std::string kernels_override() {
+  const char* value = std::getenv("REGENESIS_KERNELS");
+  return value ? value : "";
+}
+}  // namespace
+
 bool simd_kernels_disabled() {
-  static const bool disabled = [] {
-    const char* value = std::getenv("REGENESIS_KERNELS");
-    return value != nullptr && std::string(value) == "generic";
-  }();
+  static const bool disabled = kernels_override() == "generic";
   return disabled;
+}
+
+bool amx_matmuls_enabled() {
+  static const bool enabled = cpu_features().amx_bf16 && kernels_override() != "generic" &&
+                              kernels_override() != "invariant";
+  return enabled;
 }
 
 }  // namespace regenesis

@@ -1,6 +1,7 @@
 // The bfloat16 matrix-product kernel on packed weights (model/packed_bf16.h): the layout, the
 // sums against a float64 reference on awkward shapes (N not a multiple of 16, odd K, every tile
-// height), batch invariance bit for bit, and the cache that re-packs a weight once it changes.
+// height), batch invariance bit for bit, the dispatcher (AMX from 8 rows where present), and the
+// cache that re-packs a weight once it changes.
 #include <gtest/gtest.h>
 
 #include "model/cpu_kernels.h"
@@ -23,11 +24,23 @@ at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor&
   return y;
 }
 
+// Through the dispatcher (kernels::linear): the packed kernel, AMX for 8+ rows where the CPU
+// has it, or ATen.
 at::Tensor run_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                       const PackedBf16* packed = nullptr) {
   at::Tensor out = at::zeros({x.size(0), w.size(0)}, at::TensorOptions().dtype(at::kFloat));
   linear(x, {{&w, bias.defined() ? bias.data_ptr<float>() : nullptr, out.data_ptr<float>(),
               w.size(0), false, packed}});
+  return out;
+}
+
+// The packed kernel itself, whatever the dispatcher would pick for this many rows.
+at::Tensor run_packed(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+  const PackedBf16 packed = pack_bf16(w);
+  at::Tensor out = at::zeros({x.size(0), w.size(0)}, at::TensorOptions().dtype(at::kFloat));
+  linear_packed_bf16(x, {{&w, bias.defined() ? bias.data_ptr<float>() : nullptr, out.data_ptr<float>(),
+                          w.size(0), false, &packed}},
+                     {&packed});
   return out;
 }
 
@@ -54,13 +67,14 @@ TEST(PackedBf16, RejectsWhatItCannotPack) {
 }
 
 TEST(PackedBf16, MatchesFloat64OnAwkwardShapes) {
+  if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
   uint64_t seed = 10;
   for (int64_t N : {1, 15, 17, 40, 200})
     for (int64_t K : {1, 2, 7, 64, 129})
       for (int64_t M : {1, 3, 8, 9, 37}) {
         const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
         const at::Tensor bias = random_bf16({N}, ++seed).to(at::kFloat);
-        const at::Tensor got = run_linear(x, w, bias).to(at::kDouble);
+        const at::Tensor got = run_packed(x, w, bias).to(at::kDouble);
         const at::Tensor want = reference(x, w, bias);
         // float32 sums of exact bf16 products: error grows with K and the terms' size.
         const double tolerance = 1e-6 * K * (1 + want.abs().max().item<double>());
@@ -68,18 +82,49 @@ TEST(PackedBf16, MatchesFloat64OnAwkwardShapes) {
       }
 }
 
+TEST(PackedBf16, TheDispatcherMatchesFloat64AtEveryBatchSize) {
+  // Whichever kernel runs (packed, AMX through oneDNN from 8 rows, or ATen), the products hold
+  // up to the rounding of a bf16 output (2^-8 relative) on top of float32 sums.
+  uint64_t seed = 100;
+  for (int64_t M : {1, 7, 8, 9, 32, 64})
+    for (int64_t K : {7, 64, 576}) {
+      const int64_t N = 40;
+      const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
+      const at::Tensor bias = random_bf16({N}, ++seed).to(at::kFloat);
+      const at::Tensor got = run_linear(x, w, bias).to(at::kDouble);
+      const at::Tensor want = reference(x, w, bias);
+      const at::Tensor product = reference(x, w, at::Tensor());  // what is rounded, before the bias
+      const at::Tensor tolerance = product.abs() * (1.0 / 256) + 1e-6 * K * (1 + product.abs().max().item<double>());
+      EXPECT_TRUE(((got - want).abs() <= tolerance).all().item<bool>())
+          << "M " << M << " K " << K << ": worst error / tolerance "
+          << ((got - want).abs() / tolerance).max().item<double>();
+    }
+}
+
+TEST(PackedBf16, FewerThanEightRowsRunThePackedKernelEvenWithAmx) {
+  // Batch-1 decode is bound by reading the weights, where the packed kernel is 4x faster than
+  // oneDNN (bench/README.md, "Kernels"): below 8 rows the dispatcher must not leave it.
+  if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
+  const at::Tensor w = random_bf16({75, 131}, 21);
+  for (int64_t M = 1; M < 8; ++M) {
+    const at::Tensor x = random_bf16({M, 131}, 22 + static_cast<uint64_t>(M));
+    EXPECT_TRUE(at::equal(run_linear(x, w, at::Tensor()), run_packed(x, w, at::Tensor()))) << "M " << M;
+  }
+}
+
 TEST(PackedBf16, ARowsSumsDoNotDependOnTheBatch) {
-  if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the ATen path runs, its sums may depend on M";
+  // The packed kernel's own property (the dispatcher gives it up on AMX CPUs from 8 rows).
+  if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
   const int64_t N = 75, K = 131;
   const at::Tensor w = random_bf16({N, K}, 3), x = random_bf16({37, K}, 4);
-  const at::Tensor batched = run_linear(x, w, at::Tensor());
+  const at::Tensor batched = run_packed(x, w, at::Tensor());
   for (int64_t m : {0, 7, 8, 20, 36}) {
-    const at::Tensor alone = run_linear(x.narrow(0, m, 1).contiguous(), w, at::Tensor());
+    const at::Tensor alone = run_packed(x.narrow(0, m, 1).contiguous(), w, at::Tensor());
     EXPECT_TRUE(at::equal(alone[0], batched[m])) << "row " << m;
   }
   // Every tile height 1..8 sees row 0 at some position: the prefix batches agree too.
   for (int64_t M = 2; M <= 9; ++M)
-    EXPECT_TRUE(at::equal(run_linear(x.narrow(0, 0, M).contiguous(), w, at::Tensor()), batched.narrow(0, 0, M)))
+    EXPECT_TRUE(at::equal(run_packed(x.narrow(0, 0, M).contiguous(), w, at::Tensor()), batched.narrow(0, 0, M)))
         << "M " << M;
 }
 
