@@ -174,7 +174,7 @@ void check_store_type(at::ScalarType dtype) {
 
 }  // namespace
 
-constexpr int64_t kAmxMinRows = 8;
+constexpr int64_t kAmxMinRows = 16;
 
 bool simd_available(at::ScalarType dtype) {
 #if REGENESIS_SIMD
@@ -193,8 +193,9 @@ void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
       fail("inference kernels: linear needs contiguous weights of the input's dtype and width");
 #if REGENESIS_SIMD
   if (simd_available(dtype) && x.is_contiguous()) {
-    // From 8 rows up oneDNN's AMX tiles beat vdpbf16ps 1.3x (8 rows) to 4.5x (64 rows), at the
-    // price of batch invariance in bfloat16 (bench/README.md, "Kernels").
+    // From 16 rows up oneDNN's AMX tiles beat vdpbf16ps (decode at 32 sequences 1.4x, prefill
+    // 2.9x; at 8 rows the engine was slower), at the price of batch invariance in bfloat16
+    // (bench/README.md, "Kernels").
     if (dtype == at::kBFloat16 && x.size(0) >= kAmxMinRows && amx_matmuls_enabled()) return linear_aten(x, outputs);
     if (dtype == at::kBFloat16) return linear_bf16(x, outputs);
     return linear_f32(x, outputs);

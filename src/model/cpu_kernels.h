@@ -31,7 +31,7 @@ struct LinearOutput {
 // x [M, K] contiguous, float32 or bfloat16 like the weights; sums are float32. With the SIMD
 // kernels every output element is computed by the same operations in the same order whatever M
 // is and whatever the other rows hold, so a sequence's numbers never depend on its batch; except
-// bfloat16 on AMX CPUs (amx_matmuls_enabled), where 8 rows or more go to oneDNN's AMX kernels
+// bfloat16 on AMX CPUs (amx_matmuls_enabled), where 16 rows or more go to oneDNN's AMX kernels
 // (outputs rounded to bfloat16, blocking chosen by M).
 void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs);
 

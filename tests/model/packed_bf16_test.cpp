@@ -1,6 +1,6 @@
 // The bfloat16 matrix-product kernel on packed weights (model/packed_bf16.h): the layout, the
 // sums against a float64 reference on awkward shapes (N not a multiple of 16, odd K, every tile
-// height), batch invariance bit for bit, the dispatcher (AMX from 8 rows where present), and the
+// height), batch invariance bit for bit, the dispatcher (AMX from 16 rows where present), and the
 // cache that re-packs a weight once it changes.
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor&
   return y;
 }
 
-// Through the dispatcher (kernels::linear): the packed kernel, AMX for 8+ rows where the CPU
+// Through the dispatcher (kernels::linear): the packed kernel, AMX for 16+ rows where the CPU
 // has it, or ATen.
 at::Tensor run_linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
                       const PackedBf16* packed = nullptr) {
@@ -83,10 +83,10 @@ TEST(PackedBf16, MatchesFloat64OnAwkwardShapes) {
 }
 
 TEST(PackedBf16, TheDispatcherMatchesFloat64AtEveryBatchSize) {
-  // Whichever kernel runs (packed, AMX through oneDNN from 8 rows, or ATen), the products hold
+  // Whichever kernel runs (packed, AMX through oneDNN from 16 rows, or ATen), the products hold
   // up to the rounding of a bf16 output (2^-8 relative) on top of float32 sums.
   uint64_t seed = 100;
-  for (int64_t M : {1, 7, 8, 9, 32, 64})
+  for (int64_t M : {1, 7, 15, 16, 17, 32, 64})
     for (int64_t K : {7, 64, 576}) {
       const int64_t N = 40;
       const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
@@ -101,19 +101,19 @@ TEST(PackedBf16, TheDispatcherMatchesFloat64AtEveryBatchSize) {
     }
 }
 
-TEST(PackedBf16, FewerThanEightRowsRunThePackedKernelEvenWithAmx) {
+TEST(PackedBf16, FewerThanSixteenRowsRunThePackedKernelEvenWithAmx) {
   // Batch-1 decode is bound by reading the weights, where the packed kernel is 4x faster than
-  // oneDNN (bench/README.md, "Kernels"): below 8 rows the dispatcher must not leave it.
+  // oneDNN (bench/README.md, "Kernels"): below 16 rows the dispatcher must not leave it.
   if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
   const at::Tensor w = random_bf16({75, 131}, 21);
-  for (int64_t M = 1; M < 8; ++M) {
+  for (int64_t M = 1; M < 16; ++M) {
     const at::Tensor x = random_bf16({M, 131}, 22 + static_cast<uint64_t>(M));
     EXPECT_TRUE(at::equal(run_linear(x, w, at::Tensor()), run_packed(x, w, at::Tensor()))) << "M " << M;
   }
 }
 
 TEST(PackedBf16, ARowsSumsDoNotDependOnTheBatch) {
-  // The packed kernel's own property (the dispatcher gives it up on AMX CPUs from 8 rows).
+  // The packed kernel's own property (the dispatcher gives it up on AMX CPUs from 16 rows).
   if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
   const int64_t N = 75, K = 131;
   const at::Tensor w = random_bf16({N, K}, 3), x = random_bf16({37, K}, 4);
