@@ -2,7 +2,7 @@
 // up, down, and the tied lm_head), bfloat16, timed through the engine's packed kernel
 // (model/packed_bf16.h) and through ATen's at::linear (oneDNN, which uses AMX where the CPU has
 // it). Prints the tokens/s each allows at several batch sizes: a ceiling for decode, and the
-// evidence for which kernel a machine should use (bench/README.md, "Kernels").
+// evidence for which kernel a machine should use (bench/README.md, "AMX hosts").
 //
 //   kernel_bench [--threads 0] [--rows 1,8,32,64]
 #include <CLI/CLI.hpp>

@@ -195,7 +195,7 @@ void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
   if (simd_available(dtype) && x.is_contiguous()) {
     // From 16 rows up oneDNN's AMX tiles beat vdpbf16ps (decode at 32 sequences 1.4x, prefill
     // 2.9x; at 8 rows the engine was slower), at the price of batch invariance in bfloat16
-    // (bench/README.md, "Kernels").
+    // (bench/README.md, "AMX hosts").
     if (dtype == at::kBFloat16 && x.size(0) >= kAmxMinRows && amx_matmuls_enabled()) return linear_aten(x, outputs);
     if (dtype == at::kBFloat16) return linear_bf16(x, outputs);
     return linear_f32(x, outputs);

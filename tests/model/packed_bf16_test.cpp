@@ -103,7 +103,7 @@ TEST(PackedBf16, TheDispatcherMatchesFloat64AtEveryBatchSize) {
 
 TEST(PackedBf16, FewerThanSixteenRowsRunThePackedKernelEvenWithAmx) {
   // Batch-1 decode is bound by reading the weights, where the packed kernel is 4x faster than
-  // oneDNN (bench/README.md, "Kernels"): below 16 rows the dispatcher must not leave it.
+  // oneDNN (bench/README.md, "AMX hosts"): below 16 rows the dispatcher must not leave it.
   if (!simd_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512_BF16 here: the packed kernel does not run";
   const at::Tensor w = random_bf16({75, 131}, 21);
   for (int64_t M = 1; M < 16; ++M) {
