@@ -17,12 +17,12 @@ step() { printf '\n== [%4d s] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 step "1/7 pretrain the toy reasoner (about 20 minutes on 2 cores; resumes after a kill)"
 $R toy pretrain --out "$model" --threads 0
 
-step "2/7 questions: 150 in-domain to self-improve on; evaluation sets in and out of domain"
+step "2/7 questions: 450 in-domain to self-improve on; evaluation sets in and out of domain"
 mkdir -p "$out/eval-data"
-$R toy generate --all --split in --n 150 --seed 1 --out "$out/questions.jsonl"
+$R toy generate --all --split in --n 450 --seed 1 --out "$out/questions.jsonl"
 benches=()
 for family in arith_chain compare counting; do
-  $R toy generate --family $family --n 200 --seed 1000 --out "$out/eval-data/$family.jsonl" >/dev/null
+  $R toy generate --family $family --n 400 --seed 1000 --out "$out/eval-data/$family.jsonl" >/dev/null
   benches+=(--bench "$family=$out/eval-data/$family.jsonl")
 done
 for family in long_chain money time ordering yesno_facts; do
@@ -34,7 +34,7 @@ eval_flags=("${benches[@]}" --in-domain arith_chain,compare,counting --max-token
 step "3/7 evaluate the pretrained model (greedy, zero-shot)"
 $R eval --model "$model" "${eval_flags[@]}" --label before --out "$out/eval-before"
 
-step "4/7 ReGenesis on the 150 questions: synthesize -> filter -> rescue -> export (examples/toy.toml)"
+step "4/7 ReGenesis on the 450 questions: synthesize -> filter -> rescue -> export (examples/toy.toml)"
 $R run --config examples/toy.toml
 
 step "5/7 fine-tune the toy model on its own kept paths (full fine-tuning, examples/toy.toml [train])"

@@ -49,7 +49,7 @@ double since(std::chrono::steady_clock::time_point start) {
 }
 
 std::string data_table(const std::vector<CellRecord>& cells) {
-  std::string md = "| method | seed | questions with kept data | training rows | generated tokens | wall time (s) |\n"
+  std::string md = "| method | seed | questions with kept data | training rows | generated tokens | wall time (s, all runs) |\n"
                    "|---|---|---|---|---|---|\n";
   for (const CellRecord& c : cells)
     md += "| " + method_title(c.method) + " | " + std::to_string(c.seed) + " | " + std::to_string(c.run.solved) +
@@ -113,7 +113,7 @@ void run(const Options& o) {
                  "; its model is the pretrained one");
       }
       trained[m].push_back(evaluate_toy_model(model_after, setup, dir / method / "eval", method_title(method)));
-      cell.seconds = since(cell_start);
+      cell.seconds = add_seconds(dir / method / "seconds.txt", since(cell_start));
       cells.push_back(cell);
     }
   }
@@ -136,7 +136,8 @@ void run(const Options& o) {
                          std::to_string(o.eval_in) + " questions per in-domain family, " +
                          std::to_string(o.eval_out) + " per out-of-domain family (greedy, zero-shot).\n\n" +
                          seed_table_markdown(table) + "\n### Data and cost\n\n" + data_table(cells) +
-                         "\nTotal wall time: " + std::to_string(static_cast<int>(since(start))) + " s\n";
+                         "\nTotal wall time (all runs into this directory): " +
+                         std::to_string(static_cast<int>(add_seconds(out / "seconds.txt", since(start)))) + " s\n";
   write_file_atomic(out / "experiment.md", md);
   OrderedJson json = seed_table_json(table);
   json["cells"] = OrderedJson::array();

@@ -11,6 +11,7 @@
 #include "train/checkpoint.h"
 #include "train/train.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/log.h"
 
 namespace regenesis::cli {
@@ -110,6 +111,20 @@ std::filesystem::path train_on_export(const TrainOptions& settings, const std::f
   log_info("train: " + std::to_string(result.total_steps) + " steps, final loss " +
            std::to_string(result.final_loss) + ", " + std::to_string(static_cast<int>(result.seconds)) + " s");
   return result.model_dir;
+}
+
+double add_seconds(const std::filesystem::path& file, double seconds) {
+  double total = seconds;
+  if (std::filesystem::exists(file)) {
+    const std::string text = read_file(file);
+    try {
+      total += std::stod(text);
+    } catch (const std::exception&) {
+      fail(file.string(), ": expected a number of seconds, found '", text, "'");
+    }
+  }
+  write_file_atomic(file, std::to_string(total) + "\n");
+  return total;
 }
 
 }  // namespace regenesis::cli

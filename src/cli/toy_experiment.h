@@ -51,4 +51,8 @@ MethodRunResult run_method(const RunConfig& config);
 std::filesystem::path train_on_export(const TrainOptions& settings, const std::filesystem::path& base,
                                       const std::filesystem::path& data, const std::filesystem::path& out_dir);
 
+// Adds `seconds` to the total kept in `file` and returns the new total: a step's time over every
+// run that worked on it, so a resumed experiment reports what its cells cost, not the resume.
+double add_seconds(const std::filesystem::path& file, double seconds);
+
 }  // namespace regenesis::cli

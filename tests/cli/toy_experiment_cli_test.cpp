@@ -90,11 +90,16 @@ TEST_F(ToyExperimentCli, RunsEveryMethodAndSeedAndPoolsThePairs) {
   for (const char* text : {"| no training |", "| STaR |", "| ReGenesis |", "| seed 1 | seed 2 |", "ReGenesis - STaR"})
     EXPECT_NE(md.find(text), std::string::npos) << text;
 
-  // A rerun finds every step done and writes the same tables.
+  // A rerun finds every step done and writes the same tables; each cell's time is the sum over
+  // both runs (the file holds the total), not the few milliseconds of the resume.
+  const double first_seconds = json["cells"][0]["seconds"];
   const auto again = run_regenesis(args());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   const Json json2 = read_json_file(exp / "experiment.json");
   EXPECT_EQ(json2["methods"], json["methods"]);
+  const double total_seconds = json2["cells"][0]["seconds"];
+  EXPECT_GT(total_seconds, first_seconds);
+  EXPECT_NEAR(std::stod(read_file(exp / "seed-1" / "star" / "seconds.txt")), total_seconds, 1e-3);
 }
 
 TEST_F(ToyExperimentCli, UnknownMethodIsAUserError) {
