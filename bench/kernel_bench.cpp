@@ -9,34 +9,57 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
 #include "model/cpu_features.h"
 #include "model/cpu_kernels.h"
+#include "model/amx_bf16.h"
 #include "model/packed_bf16.h"
 #include "util/strings.h"
 
 namespace regenesis::bench {
 namespace {
 
-struct Shape {
-  int64_t out, in;  // W [out, in]
-  int count;        // times per decode step
+// One decode step's products in the engine's order and grouping (q, k, v in one call, gate and
+// up in one), each layer with its own weights, so every step streams all 269 MB from memory as
+// decoding does (weights reused from cache would flatter every kernel).
+struct Group {
+  std::vector<at::Tensor> weights;  // [out, in] bfloat16, same `in`
+  std::vector<kernels::PackedBf16> packed;
 };
 
 // SmolLM2-135M: hidden 576, 9 query heads and 3 key/value heads of 64, MLP 1536, vocab 49152.
-const std::vector<Shape> kShapes = {{576, 576, 60}, {192, 576, 60}, {1536, 576, 60}, {576, 1536, 30},
-                                    {49152, 576, 1}};
+std::vector<Group> decode_step_groups() {
+  const std::vector<std::vector<int64_t>> layer = {{576, 192, 192}, {576}, {1536, 1536}};
+  std::vector<Group> groups;
+  auto add = [&](const std::vector<int64_t>& outs, int64_t in) {
+    Group g;
+    for (int64_t out : outs) {
+      g.weights.push_back(at::randn({out, in}).mul_(0.05).to(at::kBFloat16));
+      g.packed.push_back(kernels::pack_bf16(g.weights.back()));
+    }
+    groups.push_back(std::move(g));
+  };
+  for (int l = 0; l < 30; ++l) {
+    add({576, 192, 192}, 576);
+    add({576}, 576);
+    add({1536, 1536}, 576);
+    add({576}, 1536);
+  }
+  add({49152}, 576);
+  return groups;
+}
 
 double seconds_per_call(const std::function<void()>& call) {
-  for (int i = 0; i < 3; ++i) call();
+  call();
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   int reps = 0;
   double elapsed = 0;
-  while (elapsed < 0.25) {
+  while (elapsed < 0.5 || reps < 3) {
     call();
     ++reps;
     elapsed = std::chrono::duration<double>(clock::now() - start).count();
@@ -44,22 +67,36 @@ double seconds_per_call(const std::function<void()>& call) {
   return elapsed / reps;
 }
 
-struct StepTimes {
-  double packed = 0, aten = 0;  // seconds per decode step
-};
+enum class Kernel { Packed, Amx, Aten };
 
-StepTimes time_step(int64_t rows) {
-  StepTimes t;
-  for (const Shape& s : kShapes) {
-    const at::Tensor w = at::randn({s.out, s.in}).to(at::kBFloat16);
-    const at::Tensor x = at::randn({rows, s.in}).to(at::kBFloat16);
-    at::Tensor out = at::empty({rows, s.out}, at::TensorOptions().dtype(at::kFloat));
-    const kernels::PackedBf16 packed = kernels::pack_bf16(w);
-    kernels::LinearOutput o{&w, nullptr, out.data_ptr<float>(), s.out, false, &packed};
-    t.packed += s.count * seconds_per_call([&] { kernels::linear(x, {o}); });
-    t.aten += s.count * seconds_per_call([&] { at::linear(x, w); });
+double step_seconds(std::vector<Group>& groups, int64_t rows, Kernel kernel) {
+  std::map<int64_t, at::Tensor> inputs;  // by width
+  std::vector<std::vector<at::Tensor>> outs(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const int64_t in = groups[g].weights[0].size(1);
+    if (!inputs.count(in)) inputs[in] = at::randn({rows, in}).to(at::kBFloat16);
+    for (const at::Tensor& w : groups[g].weights) outs[g].push_back(at::empty({rows, w.size(0)}));
   }
-  return t;
+  return seconds_per_call([&] {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const at::Tensor& x = inputs[groups[g].weights[0].size(1)];
+      if (kernel == Kernel::Aten) {
+        for (const at::Tensor& w : groups[g].weights) at::linear(x, w);
+        continue;
+      }
+      std::vector<kernels::LinearOutput> o;
+      std::vector<const kernels::PackedBf16*> p;
+      for (size_t j = 0; j < groups[g].weights.size(); ++j) {
+        o.push_back({&groups[g].weights[j], nullptr, outs[g][j].data_ptr<float>(), outs[g][j].size(1), false,
+                     &groups[g].packed[j]});
+        p.push_back(&groups[g].packed[j]);
+      }
+      if (kernel == Kernel::Amx)
+        kernels::linear_amx_bf16(x, o, p);
+      else
+        kernels::linear_packed_bf16(x, o, p);
+    }
+  });
 }
 
 }  // namespace
@@ -81,12 +118,21 @@ int main(int argc, char** argv) {
   }
   std::printf("CPU: %s; threads %d; avx512_bf16 %s, amx_bf16 %s\n\n", cpu.model_name.c_str(), at::get_num_threads(),
               cpu.avx512_bf16 ? "yes" : "no", cpu.amx_bf16 ? "yes" : "no");
-  std::printf("| rows | packed kernel ms/step | tok/s | at::linear (oneDNN) ms/step | tok/s |\n|---|---|---|---|---|\n");
+  const bool amx = kernels::amx_tiles_usable();
+  std::vector<bench::Group> groups = bench::decode_step_groups();
+  std::printf("| rows | packed kernel ms/step | tok/s | AMX tiles ms/step | tok/s | at::linear (oneDNN) ms/step | tok/s |\n"
+              "|---|---|---|---|---|---|---|\n");
   for (const std::string& r : split(rows_text, ',')) {
     const int64_t rows = std::stoll(r);
-    const bench::StepTimes t = bench::time_step(rows);
-    std::printf("| %lld | %.2f | %.0f | %.2f | %.0f |\n", static_cast<long long>(rows), t.packed * 1e3,
-                rows / t.packed, t.aten * 1e3, rows / t.aten);
+    const double packed = bench::step_seconds(groups, rows, bench::Kernel::Packed);
+    const double tiles = amx ? bench::step_seconds(groups, rows, bench::Kernel::Amx) : 0;
+    const double aten = bench::step_seconds(groups, rows, bench::Kernel::Aten);
+    std::printf("| %lld | %.2f | %.0f | ", static_cast<long long>(rows), packed * 1e3, rows / packed);
+    if (amx)
+      std::printf("%.2f | %.0f | ", tiles * 1e3, rows / tiles);
+    else
+      std::printf("- | - | ");
+    std::printf("%.2f | %.0f |\n", aten * 1e3, rows / aten);
     std::fflush(stdout);
   }
   return 0;

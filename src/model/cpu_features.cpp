@@ -76,9 +76,9 @@ bool simd_kernels_disabled() {
   return disabled;
 }
 
-bool amx_matmuls_enabled() {
+bool amx_kernels_allowed() {
   static const bool enabled = cpu_features().amx_bf16 && kernels_override() != "generic" &&
-                              kernels_override() != "invariant";
+                              kernels_override() != "no-amx";
   return enabled;
 }
 

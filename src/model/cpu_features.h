@@ -8,7 +8,7 @@ namespace regenesis {
 struct CpuFeatures {
   bool avx512 = false;       // AVX-512 F+BW+VL+DQ and FMA: the float32 kernels (model/cpu_kernels.h)
   bool avx512_bf16 = false;  // AVX512_BF16 (vdpbf16ps): the bfloat16 kernels
-  bool amx_bf16 = false;     // AMX-BF16 tiles: bfloat16 products of 16+ rows go to oneDNN (amx_matmuls_enabled)
+  bool amx_bf16 = false;     // AMX-BF16 tiles: the bfloat16 products run on them (amx_kernels_allowed)
   std::string model_name;    // /proc/cpuinfo "model name"
   int logical_cores = 0;     // std::thread::hardware_concurrency()
 
@@ -26,9 +26,9 @@ std::string resolve_dtype_name(const std::string& name);
 // hand-written AVX-512 kernels (every op then goes through ATen / portable loops).
 bool simd_kernels_disabled();
 
-// True where bfloat16 products of 16 or more rows should go to oneDNN's AMX kernels (at::linear):
-// the CPU has AMX-BF16 and REGENESIS_KERNELS is neither "generic" nor "invariant" ("invariant"
-// keeps the batch-invariant vdpbf16ps kernel for every batch size).
-bool amx_matmuls_enabled();
+// True where the bfloat16 products may run on AMX tiles: the CPU has AMX-BF16 and
+// REGENESIS_KERNELS is neither "generic" nor "no-amx" ("no-amx" keeps the vdpbf16ps kernel, for
+// comparisons).
+bool amx_kernels_allowed();
 
 }  // namespace regenesis

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/amx_bf16.h"
 #include "model/cpu_features.h"
 #include "model/packed_bf16.h"
 #include "model/simd_math.h"
@@ -119,6 +120,8 @@ void linear_f32(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
 }
 
 // The bfloat16 products run on packed weights (packed_bf16.h); unpacked ones are packed here.
+// Where the CPU has AMX the tiles compute them (2-4x the vdpbf16ps kernel from 8 rows up, as
+// fast at one row, with the same batch independence; bench/README.md, "AMX hosts").
 void linear_bf16(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
   std::vector<PackedBf16> packed_here;
   packed_here.reserve(outputs.size());
@@ -130,7 +133,10 @@ void linear_bf16(const at::Tensor& x, const std::vector<LinearOutput>& outputs) 
       fail("inference kernels: a packed weight is ", packed.back()->rows, "x", packed.back()->cols,
            ", its weight ", o.weight->size(0), "x", o.weight->size(1));
   }
-  linear_packed_bf16(x, outputs, packed);
+  if (amx_tiles_usable() && amx_fits(x.size(1)))
+    linear_amx_bf16(x, outputs, packed);
+  else
+    linear_packed_bf16(x, outputs, packed);
 }
 
 RG_AVX512 void silu_mul_simd(const float* gate, const float* up, int64_t n, void* out, bool bf16) {
@@ -174,8 +180,6 @@ void check_store_type(at::ScalarType dtype) {
 
 }  // namespace
 
-constexpr int64_t kAmxMinRows = 16;
-
 bool simd_available(at::ScalarType dtype) {
 #if REGENESIS_SIMD
   if (simd_kernels_disabled()) return false;
@@ -193,10 +197,6 @@ void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
       fail("inference kernels: linear needs contiguous weights of the input's dtype and width");
 #if REGENESIS_SIMD
   if (simd_available(dtype) && x.is_contiguous()) {
-    // From 16 rows up oneDNN's AMX tiles beat vdpbf16ps (decode at 32 sequences 1.4x, prefill
-    // 2.9x; at 8 rows the engine was slower), at the price of batch invariance in bfloat16
-    // (bench/README.md, "AMX hosts").
-    if (dtype == at::kBFloat16 && x.size(0) >= kAmxMinRows && amx_matmuls_enabled()) return linear_aten(x, outputs);
     if (dtype == at::kBFloat16) return linear_bf16(x, outputs);
     return linear_f32(x, outputs);
   }

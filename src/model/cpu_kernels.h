@@ -29,10 +29,9 @@ struct LinearOutput {
 
 // out = x W^T (+ bias) for each output, all in one parallel region (q, k and v share one).
 // x [M, K] contiguous, float32 or bfloat16 like the weights; sums are float32. With the SIMD
-// kernels every output element is computed by the same operations in the same order whatever M
-// is and whatever the other rows hold, so a sequence's numbers never depend on its batch; except
-// bfloat16 on AMX CPUs (amx_matmuls_enabled), where 16 rows or more go to oneDNN's AMX kernels
-// (outputs rounded to bfloat16, blocking chosen by M).
+// kernels (bfloat16: AMX tiles where the CPU has them, else vdpbf16ps) every output element is
+// computed by the same operations in the same order whatever M is and whatever the other rows
+// hold, so a sequence's numbers never depend on its batch.
 void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs);
 
 // out[r] = x[r] * rsqrt(mean(x[r]^2) + eps) * weight, from float32 rows x [rows, H] to rows of

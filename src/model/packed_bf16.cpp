@@ -40,13 +40,7 @@ struct TileStore {
   int64_t columns;    // valid columns from the tile's first: the last block may be partial
 };
 
-RG_AVX512 inline void store_block(__m512 sums, float* out, const float* bias, bool accumulate,
-                                  int64_t columns) {
-  const __mmask16 mask = columns >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << columns) - 1);
-  if (bias) sums = _mm512_add_ps(sums, _mm512_maskz_loadu_ps(mask, bias));
-  if (accumulate) sums = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out), sums);
-  _mm512_mask_storeu_ps(out, mask, sums);
-}
+using simd::store_block;
 
 inline int32_t load_pair(const uint16_t* p) {
   int32_t v;
@@ -107,22 +101,6 @@ constexpr std::array<std::array<PackedTileFn, kMaxBlocks>, kMaxRows> tile_table(
   return {tiles_of_rows<MR + 1>(std::make_integer_sequence<int, max_blocks(MR + 1)>{})...};
 }
 constexpr auto kTiles = tile_table(std::make_integer_sequence<int, kMaxRows>{});
-
-// Blocks of every output in one index space, so the threads split q, k and v (or gate and up)
-// as one matrix.
-struct BlockMap {
-  std::vector<int64_t> first;  // first block of output j; first.back() = total
-  explicit BlockMap(const std::vector<const PackedBf16*>& packed) {
-    first.push_back(0);
-    for (const PackedBf16* p : packed) first.push_back(first.back() + p->blocks());
-  }
-  int64_t total() const { return first.back(); }
-  size_t output_of(int64_t block) const {
-    size_t j = 0;
-    while (first[j + 1] <= block) ++j;
-    return j;
-  }
-};
 
 // Blocks per panel: the panel's weights (~256 KiB) stay in L2 while every tile of x passes.
 int64_t panel_blocks(int64_t pairs) { return std::max<int64_t>(1, (256 << 10) / (pairs * 64)); }

@@ -28,6 +28,22 @@ struct PackedBf16 {
   }
 };
 
+// The blocks of several packed weights in one index space, so the threads split q, k and v (or
+// gate and up) as one matrix.
+struct BlockMap {
+  std::vector<int64_t> first;  // first block of output j; first.back() = total
+  explicit BlockMap(const std::vector<const PackedBf16*>& packed) {
+    first.push_back(0);
+    for (const PackedBf16* p : packed) first.push_back(first.back() + p->blocks());
+  }
+  int64_t total() const { return first.back(); }
+  size_t output_of(int64_t block) const {
+    size_t j = 0;
+    while (first[j + 1] <= block) ++j;
+    return j;
+  }
+};
+
 // W [N, K] bfloat16 (any strides) in the packed layout.
 PackedBf16 pack_bf16(const at::Tensor& weight);
 

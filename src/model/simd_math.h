@@ -80,6 +80,16 @@ RG_AVX512 inline __m128 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
   return _mm512_castps512_ps128(lanes);
 }
 
+// Stores 16 sums as columns of one output row: out[c] = sums[c] (+ bias[c]) (+ out[c] when
+// accumulating), for c < columns (a weight's last block of 16 outputs may be partial).
+RG_AVX512 inline void store_block(__m512 sums, float* out, const float* bias, bool accumulate,
+                                  int64_t columns) {
+  const __mmask16 mask = columns >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << columns) - 1);
+  if (bias) sums = _mm512_add_ps(sums, _mm512_maskz_loadu_ps(mask, bias));
+  if (accumulate) sums = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out), sums);
+  _mm512_mask_storeu_ps(out, mask, sums);
+}
+
 #endif  // REGENESIS_SIMD
 
 }  // namespace regenesis::simd

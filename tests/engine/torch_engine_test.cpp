@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 
+#include "model/cpu_features.h"
 #include "model/init_model.h"
 #include "model/init_weights.h"
 #include "model/tensor_io.h"
@@ -130,6 +131,8 @@ TEST_F(TorchEngineTest, GreedyMatchesAStepByStepFullForward) {
   }
 }
 
+// In float32, and in bfloat16 where the engine's own bf16 kernels run (AVX512_BF16, or AMX tiles
+// on CPUs that have them): both add every output's products in a batch-independent order.
 TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
   SamplingParams pa = sampling(0.8, 5, 20);
   pa.top_p = 0.95;
@@ -143,23 +146,30 @@ TEST_F(TorchEngineTest, ARequestsOutputDoesNotDependOnTheBatch) {
   pd.top_k = 40;
   const auto d = raw_request("d", "def add(a, b):\n    return", pd);
 
-  TorchEngine wide(model(), f32_options());
-  std::map<std::string, GenerationResult> alone;
-  for (const auto& r : {a, b, c, d}) alone[r.id] = run(wide, {r}).by_id.at(r.id);
+  std::vector<std::string> dtypes = {"f32"};
+  if (cpu_features().avx512_bf16 && !simd_kernels_disabled()) dtypes.push_back("bf16");
+  for (const std::string& dtype : dtypes) {
+    SCOPED_TRACE(dtype);
+    EngineOptions options = f32_options();
+    options.dtype = dtype;
+    TorchEngine wide(model(), options);
+    std::map<std::string, GenerationResult> alone;
+    for (const auto& r : {a, b, c, d}) alone[r.id] = run(wide, {r}).by_id.at(r.id);
 
-  const auto together = run(wide, {b, a, c, d});
-  for (const auto& [id, result] : alone) {
-    SCOPED_TRACE("batched, request " + id);
-    expect_same(together.by_id.at(id), result);
-  }
-  // Two slots for 7 sequences: slots are reused as sequences finish, forks copy prompts.
-  EngineOptions narrow_options = f32_options();
-  narrow_options.max_batch = 2;
-  TorchEngine narrow(model(), narrow_options);
-  const auto squeezed = run(narrow, {d, a, b, c});
-  for (const auto& [id, result] : alone) {
-    SCOPED_TRACE("two slots, request " + id);
-    expect_same(squeezed.by_id.at(id), result);
+    const auto together = run(wide, {b, a, c, d});
+    for (const auto& [id, result] : alone) {
+      SCOPED_TRACE("batched, request " + id);
+      expect_same(together.by_id.at(id), result);
+    }
+    // Two slots for 7 sequences: slots are reused as sequences finish, forks copy prompts.
+    EngineOptions narrow_options = options;
+    narrow_options.max_batch = 2;
+    TorchEngine narrow(model(), narrow_options);
+    const auto squeezed = run(narrow, {d, a, b, c});
+    for (const auto& [id, result] : alone) {
+      SCOPED_TRACE("two slots, request " + id);
+      expect_same(squeezed.by_id.at(id), result);
+    }
   }
 }
 
