@@ -139,6 +139,10 @@ void linear_bf16(const at::Tensor& x, const std::vector<LinearOutput>& outputs) 
     linear_packed_bf16(x, outputs, packed);
 }
 
+RG_AVX512 inline __mmask16 first_n(int64_t n) {
+  return n >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << n) - 1);
+}
+
 RG_AVX512 void silu_mul_simd(const float* gate, const float* up, int64_t n, void* out, bool bf16) {
   int64_t i = 0;
   for (; i < n; i += 16) {
@@ -152,6 +156,31 @@ RG_AVX512 void silu_mul_simd(const float* gate, const float* up, int64_t n, void
       _mm256_mask_storeu_epi16(static_cast<uint16_t*>(out) + i, mask, simd::to_bf16(y));
     else
       _mm512_mask_storeu_ps(static_cast<float*>(out) + i, mask, y);
+  }
+}
+
+// Rows begin..end of x normalised: sixteen lanes of squares, then (x * scale) * w as the
+// portable loop computes each element.
+RG_AVX512 void rms_norm_simd(const float* x, int64_t begin, int64_t end, int64_t hidden, const void* weight,
+                             bool bf16_weight, float eps, void* out, bool bf16_out) {
+  for (int64_t r = begin; r < end; ++r) {
+    const float* xr = x + r * hidden;
+    __m512 squares = _mm512_setzero_ps();
+    for (int64_t i = 0; i < hidden; i += 16) {
+      const __m512 v = _mm512_maskz_loadu_ps(first_n(hidden - i), xr + i);
+      squares = _mm512_fmadd_ps(v, v, squares);
+    }
+    const float scale = 1.0f / std::sqrt(_mm512_reduce_add_ps(squares) / static_cast<float>(hidden) + eps);
+    for (int64_t i = 0; i < hidden; i += 16) {
+      const __mmask16 mask = first_n(hidden - i);
+      const __m512 w = bf16_weight ? simd::load_bf16(static_cast<const uint16_t*>(weight) + i, mask)
+                                   : _mm512_maskz_loadu_ps(mask, static_cast<const float*>(weight) + i);
+      const __m512 y = _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(mask, xr + i), _mm512_set1_ps(scale)), w);
+      if (bf16_out)
+        _mm256_mask_storeu_epi16(static_cast<uint16_t*>(out) + r * hidden + i, mask, simd::to_bf16(y));
+      else
+        _mm512_mask_storeu_ps(static_cast<float*>(out) + r * hidden + i, mask, y);
+    }
   }
 }
 
@@ -207,8 +236,20 @@ void linear(const at::Tensor& x, const std::vector<LinearOutput>& outputs) {
 void rms_norm(const float* x, int64_t rows, int64_t hidden, const at::Tensor& weight, double eps,
               void* out, at::ScalarType out_dtype) {
   check_store_type(out_dtype);
-  const at::Tensor w = weight.to(at::kFloat).contiguous();
-  const float* wp = w.data_ptr<float>();
+  // The weight is read in its own dtype: converting it per call was a tensor op per layer.
+  const bool bf16_weight = weight.scalar_type() == at::kBFloat16 && weight.is_contiguous();
+  const at::Tensor w = bf16_weight ? weight : weight.to(at::kFloat).contiguous();
+#if REGENESIS_SIMD
+  if (simd_available(at::kFloat)) {
+    at::parallel_for(0, rows, row_grain(hidden), [&](int64_t begin, int64_t end) {
+      rms_norm_simd(x, begin, end, hidden, w.data_ptr(), bf16_weight, static_cast<float>(eps), out,
+                    out_dtype == at::kBFloat16);
+    });
+    return;
+  }
+#endif
+  const at::Tensor wf = w.to(at::kFloat).contiguous();
+  const float* wp = wf.data_ptr<float>();
   at::parallel_for(0, rows, row_grain(hidden), [&](int64_t begin, int64_t end) {
     std::vector<float> row(hidden);
     for (int64_t r = begin; r < end; ++r) {
@@ -228,7 +269,7 @@ void rms_norm(const float* x, int64_t rows, int64_t hidden, const at::Tensor& we
 void silu_mul(const float* gate, const float* up, int64_t n, void* out, at::ScalarType out_dtype) {
   check_store_type(out_dtype);
   const bool bf16 = out_dtype == at::kBFloat16;
-  at::parallel_for(0, n, 65536, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
 #if REGENESIS_SIMD
     if (simd_available(at::kFloat)) {
       char* base = static_cast<char*>(out) + begin * (bf16 ? 2 : 4);

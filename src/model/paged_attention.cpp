@@ -111,27 +111,71 @@ RG_AVX512 void scores_f32(const float* qs, int64_t hd, const Task& task, int64_t
   }
 }
 
-// bfloat16 keys: each step is one vdpbf16ps per head over 16 keys x 2 dimensions, the queries
-// rounded to bfloat16 pairs (qp: [HN][head_dim / 2] 32-bit words).
+// bfloat16 keys: per pair of dimensions, one vdpbf16ps per head and chunk of 16 keys, the
+// queries rounded to bfloat16 pairs (qp: [HN][head_dim / 2] 32-bit words). NC chunks (up to 4,
+// from as many cache blocks) are summed side by side, so HN x NC independent sums hide the
+// instruction's latency and NC blocks stream from memory at once; each key's sum is the same
+// sequence of operations however the chunks are grouped. `next` lines (the following chunks)
+// are prefetched as the pairs go by.
+template <int HN, int NC>
+RG_AVX512_BF16 void score_chunks(const uint32_t* qp, int64_t pairs, int64_t bs, const uint16_t* const* kt,
+                                 const __mmask16* masks, const uint16_t* const* next, int nexts,
+                                 float* const* out, int64_t stride) {
+  __m512 acc[HN][NC];
+  for (int j = 0; j < HN; ++j)
+    for (int c = 0; c < NC; ++c) acc[j][c] = _mm512_setzero_ps();
+  for (int64_t d = 0; d < pairs; ++d) {
+    for (int c = 0; c < nexts; ++c) _mm_prefetch(reinterpret_cast<const char*>(next[c] + d * 2 * bs), _MM_HINT_T0);
+    __m512bh k[NC];
+    for (int c = 0; c < NC; ++c) k[c] = (__m512bh)_mm512_maskz_loadu_epi32(masks[c], kt[c] + d * 2 * bs);
+    for (int j = 0; j < HN; ++j) {
+      const __m512bh q = (__m512bh)_mm512_set1_epi32(static_cast<int>(qp[j * pairs + d]));
+      for (int c = 0; c < NC; ++c) acc[j][c] = _mm512_dpbf16_ps(acc[j][c], q, k[c]);
+    }
+  }
+  for (int j = 0; j < HN; ++j)
+    for (int c = 0; c < NC; ++c) _mm512_mask_storeu_ps(out[c] + j * stride, masks[c], acc[j][c]);
+}
+
 template <int HN>
 RG_AVX512_BF16 void scores_bf16(const uint32_t* qp, int64_t hd, const Task& task, int64_t lo,
                                 int64_t g, const AttentionShape& s, const c10::BFloat16* keys,
                                 float* scores, int64_t stride) {
+  constexpr int kChunks = 4;
   const int64_t bs = s.block_size, kvh = s.kv_heads, pairs = hd / 2;
-  for (int64_t t = lo; t <= task.position;) {
+  const uint16_t* base = reinterpret_cast<const uint16_t*>(keys);
+  // The chunk of up to 16 keys from position t (within one block), and where it starts.
+  auto chunk_at = [&](int64_t t, const uint16_t** kt, __mmask16* mask, int64_t* count) {
     const int64_t o = t % bs;
-    const int64_t c = std::min<int64_t>({16, bs - o, task.position + 1 - t});
-    const __mmask16 mask = first_n(c);
-    const uint16_t* kt = reinterpret_cast<const uint16_t*>(keys) + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
-    __m512 acc[HN];
-    for (int j = 0; j < HN; ++j) acc[j] = _mm512_setzero_ps();
-    for (int64_t d = 0; d < pairs; ++d, kt += 2 * bs) {
-      const __m512bh k = (__m512bh)_mm512_maskz_loadu_epi32(mask, kt);
-      for (int j = 0; j < HN; ++j)
-        acc[j] = _mm512_dpbf16_ps(acc[j], (__m512bh)_mm512_set1_epi32(static_cast<int>(qp[j * pairs + d])), k);
+    *count = std::min<int64_t>({16, bs - o, task.position + 1 - t});
+    *mask = first_n(*count);
+    *kt = base + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
+  };
+  const uint16_t* kt[kChunks];
+  const uint16_t* next[kChunks];
+  __mmask16 masks[kChunks];
+  float* out[kChunks];
+  for (int64_t t = lo; t <= task.position;) {
+    int n = 0;
+    for (; n < kChunks && t <= task.position; ++n) {
+      int64_t count;
+      chunk_at(t, &kt[n], &masks[n], &count);
+      out[n] = scores + (t - lo);
+      t += count;
     }
-    for (int j = 0; j < HN; ++j) _mm512_mask_storeu_ps(scores + j * stride + (t - lo), mask, acc[j]);
-    t += c;
+    int nexts = 0;
+    for (int64_t u = t; nexts < kChunks && u <= task.position; ++nexts) {
+      int64_t count;
+      __mmask16 unused;
+      chunk_at(u, &next[nexts], &unused, &count);
+      u += count;
+    }
+    switch (n) {
+      case 1: score_chunks<HN, 1>(qp, pairs, bs, kt, masks, next, nexts, out, stride); break;
+      case 2: score_chunks<HN, 2>(qp, pairs, bs, kt, masks, next, nexts, out, stride); break;
+      case 3: score_chunks<HN, 3>(qp, pairs, bs, kt, masks, next, nexts, out, stride); break;
+      default: score_chunks<HN, 4>(qp, pairs, bs, kt, masks, next, nexts, out, stride); break;
+    }
   }
 }
 
@@ -186,6 +230,8 @@ RG_AVX512 void values_f32(const float* probs, int64_t stride, const float* inver
       _mm512_mask_storeu_ps(out + j * hd + d0 + 16 * v, keep[v], _mm512_mul_ps(acc[j][v], _mm512_set1_ps(inverse[j])));
 }
 
+constexpr int64_t kValuePrefetchBlocks = 4;
+
 // bfloat16 values: one vdpbf16ps per head and 16 dimensions covers two positions, the two
 // weights rounded to bfloat16 (as the values themselves are).
 template <int HN, int DV>
@@ -199,12 +245,21 @@ RG_AVX512_BF16 void values_bf16(const uint16_t* weights, int64_t stride, const f
   for (int j = 0; j < HN; ++j)
     for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_setzero_ps();
   const uint16_t* base = reinterpret_cast<const uint16_t*>(values);
+  const int64_t ahead = kValuePrefetchBlocks * bs;
   for (int64_t start = lo - lo % bs; start <= task.position; start += bs) {
     const uint16_t* block = base + (int64_t(task.blocks[start / bs]) * kvh + g) * pairs * hd * 2;
+    // The block kValuePrefetchBlocks ahead is fetched as this one is summed: blocks are scattered,
+    // so the hardware prefetcher cannot guess them.
+    const uint16_t* later = start + ahead <= task.position
+                                ? base + (int64_t(task.blocks[(start + ahead) / bs]) * kvh + g) * pairs * hd * 2
+                                : nullptr;
     const int64_t from = std::max(lo, start) - start, to = std::min(task.position, start + bs - 1) - start;
     for (int64_t pair = from / 2; pair <= to / 2; ++pair) {
       const int64_t t0 = start + 2 * pair;
       const uint16_t* vr = block + pair * hd * 2 + d0 * 2;
+      if (later)
+        for (int v = 0; v < DV; ++v)
+          _mm_prefetch(reinterpret_cast<const char*>(later + pair * hd * 2 + d0 * 2 + 32 * v), _MM_HINT_T0);
       __m512i w[HN];
       for (int j = 0; j < HN; ++j) {  // the two positions' weights, adjacent bfloat16s
         uint32_t both;
@@ -355,30 +410,84 @@ void attention_typed(const std::vector<Task>& tasks, const AttentionShape& s, co
   });
 }
 
+// One token's keys and values of KV head g, dimensions d0 .. d1 - 1, into its cache slot (offset
+// o of block `block`), the portable way.
+template <typename T>
+void write_slot(const float* kr, const float* vr, int64_t block, int64_t o, int64_t g, int64_t d0, int64_t d1,
+                const AttentionShape& s, T* kp, T* vp) {
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
+  T* kt = kp + ((block * kvh + g) * hd) * bs + o * 2;
+  T* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + o % 2;
+  for (int64_t d = d0; d < d1; ++d) {
+    kt[(d / 2) * bs * 2 + d % 2] = static_cast<T>(kr[d]);
+    vt[2 * d] = static_cast<T>(vr[d]);
+    if (o % 2 == 0) vt[2 * d + 1] = static_cast<T>(0.0f);  // the pair's other half: not garbage
+  }
+}
+
+#if REGENESIS_SIMD
+// The same for bfloat16 and 16 dimensions from d0 (an even number): keys go out as 32-bit pairs of
+// dimensions (one per 64-byte key line), values as the low or high halves of their position
+// pair's words.
+RG_AVX512 void write_slot_bf16(const float* kr, const float* vr, int64_t block, int64_t o, int64_t g, int64_t d0,
+                               const AttentionShape& s, uint16_t* kp, uint16_t* vp) {
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
+  const int64_t dims = std::min<int64_t>(16, hd - d0);
+  const __mmask16 mask = first_n(dims);
+  uint32_t* kt = reinterpret_cast<uint32_t*>(kp + ((block * kvh + g) * hd) * bs + o * 2);
+  alignas(32) uint32_t words[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(words), simd::to_bf16(_mm512_maskz_loadu_ps(mask, kr + d0)));
+  for (int64_t p = 0; p < dims / 2; ++p) kt[(d0 / 2 + p) * bs] = words[p];
+  uint16_t* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + 2 * d0;
+  const __m512i v = _mm512_cvtepu16_epi32(simd::to_bf16(_mm512_maskz_loadu_ps(mask, vr + d0)));
+  if (o % 2 == 0) {  // the low halves; the high halves zeroed (not garbage) until o + 1 comes
+    _mm512_mask_storeu_epi32(vt, mask, v);
+  } else {
+    const uint32_t halves = dims >= 16 ? 0xFFFFFFFFu : (1u << (2 * dims)) - 1;
+    _mm512_mask_storeu_epi16(vt, _cvtu32_mask32(halves & 0xAAAAAAAAu), _mm512_slli_epi32(v, 16));
+  }
+}
+#endif
+
 template <typename T>
 void write_kv_typed(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
                     const AttentionShape& s, at::Tensor& keys, at::Tensor& values) {
   T* kp = reinterpret_cast<T*>(keys.data_ptr());
   T* vp = reinterpret_cast<T*>(values.data_ptr());
-  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
-  for (int64_t r = 0; r < num_rows; ++r) {
-    const AttentionRow& row = rows[r];
-    for (int64_t j = 0; j < row.count; ++j) {
-      const int64_t p = row.start + j, token = row.first_token + j;
-      const int64_t block = row.blocks[p / bs], o = p % bs;
-      for (int64_t g = 0; g < kvh; ++g) {
-        const float* kr = k + (token * kvh + g) * hd;
-        const float* vr = v + (token * kvh + g) * hd;
-        T* kt = kp + ((block * kvh + g) * hd) * bs + o * 2;
-        T* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + o % 2;
-        for (int64_t d = 0; d < hd; ++d) {
-          kt[(d / 2) * bs * 2 + d % 2] = static_cast<T>(kr[d]);
-          vt[2 * d] = static_cast<T>(vr[d]);
-          if (o % 2 == 0) vt[2 * d + 1] = static_cast<T>(0.0f);  // the pair's other half: not garbage
-        }
+  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads;
+  struct Slot { int64_t token, block, offset; };
+  std::vector<Slot> slots;
+  for (int64_t r = 0; r < num_rows; ++r)
+    for (int64_t j = 0; j < rows[r].count; ++j) {
+      const int64_t p = rows[r].start + j;
+      slots.push_back({rows[r].first_token + j, rows[r].blocks[p / bs], p % bs});
+    }
+  bool simd = false;
+#if REGENESIS_SIMD
+  simd = std::is_same_v<T, c10::BFloat16> && kernels::simd_available(at::kFloat) && hd % 2 == 0;
+#endif
+  // The threads split heads and 16-dimension slices, each writing every token in order: an even
+  // position zeroes the half of its pair where the odd one goes, so within a slice the odd one
+  // must come after it.
+  const int64_t slices = simd ? (hd + 15) / 16 : 1, width = simd ? 16 : hd;
+  at::parallel_for(0, kvh * slices, slots.size() >= 8 ? 1 : kvh * slices, [&](int64_t begin, int64_t end) {
+    for (int64_t unit = begin; unit < end; ++unit) {
+      const int64_t g = unit / slices, d0 = (unit % slices) * width;
+      for (const Slot& slot : slots) {
+        const float* kr = k + (slot.token * kvh + g) * hd;
+        const float* vr = v + (slot.token * kvh + g) * hd;
+#if REGENESIS_SIMD
+        if constexpr (std::is_same_v<T, c10::BFloat16>)
+          if (simd) {
+            write_slot_bf16(kr, vr, slot.block, slot.offset, g, d0, s, reinterpret_cast<uint16_t*>(kp),
+                            reinterpret_cast<uint16_t*>(vp));
+            continue;
+          }
+#endif
+        write_slot(kr, vr, slot.block, slot.offset, g, d0, std::min(hd, d0 + width), s, kp, vp);
       }
     }
-  }
+  });
 }
 
 }  // namespace
