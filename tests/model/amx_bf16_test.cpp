@@ -5,6 +5,7 @@
 // the two round the sum of a pair of products differently, a float32 ulp apart.)
 #include <gtest/gtest.h>
 
+#include "bf16_products.h"
 #include "model/amx_bf16.h"
 #include "model/packed_bf16.h"
 #include "util/error.h"
@@ -12,16 +13,8 @@
 namespace regenesis::kernels {
 namespace {
 
-at::Tensor random_bf16(std::vector<int64_t> shape, uint64_t seed) {
-  at::manual_seed(seed);
-  return at::randn(shape, at::TensorOptions().dtype(at::kFloat)).to(at::kBFloat16);
-}
-
-at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-  at::Tensor y = at::matmul(x.to(at::kDouble), w.to(at::kDouble).t());
-  if (bias.defined()) y += bias.to(at::kDouble);
-  return y;
-}
+using test::random_bf16;
+using test::reference_product;
 
 at::Tensor run(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
   const PackedBf16 packed = pack_bf16(w);
@@ -44,7 +37,7 @@ TEST(AmxBf16, MatchesFloat64OnAwkwardShapes) {
         const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
         const at::Tensor bias = random_bf16({N}, ++seed).to(at::kFloat);
         const at::Tensor got = run(x, w, bias).to(at::kDouble);
-        const at::Tensor want = reference(x, w, bias);
+        const at::Tensor want = reference_product(x, w, bias);
         const double tolerance = 1e-6 * K * (1 + want.abs().max().item<double>());
         EXPECT_LE((got - want).abs().max().item<double>(), tolerance) << "M " << M << " N " << N << " K " << K;
       }
@@ -80,12 +73,12 @@ TEST(AmxBf16, SeveralOutputsInOneCallWithStridesAndAccumulation) {
                    {&wk, nullptr, acc.data_ptr<float>(), 24, true, &pk},
                    {&wv, nullptr, v.data_ptr<float>(), 16, false, &pv}},
                   {&pq, &pk, &pv});
-  EXPECT_LE((wide.narrow(1, 0, 40).to(at::kDouble) - reference(x, wq, bq)).abs().max().item<double>(), 1e-4);
+  EXPECT_LE((wide.narrow(1, 0, 40).to(at::kDouble) - reference_product(x, wq, bq)).abs().max().item<double>(), 1e-4);
   EXPECT_TRUE(at::equal(wide.narrow(1, 40, 10), at::full({M, 10}, 7.0f, wide.options())))
       << "columns past the output were written";
-  EXPECT_LE((acc.to(at::kDouble) - (acc_before.to(at::kDouble) + reference(x, wk, at::Tensor())))
+  EXPECT_LE((acc.to(at::kDouble) - (acc_before.to(at::kDouble) + reference_product(x, wk, at::Tensor())))
                 .abs().max().item<double>(), 1e-4);
-  EXPECT_LE((v.to(at::kDouble) - reference(x, wv, at::Tensor())).abs().max().item<double>(), 1e-4);
+  EXPECT_LE((v.to(at::kDouble) - reference_product(x, wv, at::Tensor())).abs().max().item<double>(), 1e-4);
 }
 
 TEST(AmxBf16, RefusesInputsThatAreNotWholeTiles) {

@@ -4,6 +4,7 @@
 // otherwise), and the cache that re-packs a weight once it changes.
 #include <gtest/gtest.h>
 
+#include "bf16_products.h"
 #include "model/cpu_kernels.h"
 #include "model/packed_bf16.h"
 #include "model/packed_weight_cache.h"
@@ -12,17 +13,8 @@
 namespace regenesis::kernels {
 namespace {
 
-at::Tensor random_bf16(std::vector<int64_t> shape, uint64_t seed) {
-  at::manual_seed(seed);
-  return at::randn(shape, at::TensorOptions().dtype(at::kFloat)).to(at::kBFloat16);
-}
-
-// x W^T + bias in float64 from the same bf16 values.
-at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-  at::Tensor y = at::matmul(x.to(at::kDouble), w.to(at::kDouble).t());
-  if (bias.defined()) y += bias.to(at::kDouble);
-  return y;
-}
+using test::random_bf16;
+using test::reference_product;
 
 // The most kernels::linear may differ from `want` (float64) over K inputs: float32 sums of exact
 // bf16 products with the SIMD kernels; without them (REGENESIS_KERNELS=generic, or no
@@ -83,7 +75,7 @@ TEST(PackedBf16, MatchesFloat64OnAwkwardShapes) {
         const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
         const at::Tensor bias = random_bf16({N}, ++seed).to(at::kFloat);
         const at::Tensor got = run_packed(x, w, bias).to(at::kDouble);
-        const at::Tensor want = reference(x, w, bias);
+        const at::Tensor want = reference_product(x, w, bias);
         // float32 sums of exact bf16 products: error grows with K and the terms' size.
         const double tolerance = 1e-6 * K * (1 + want.abs().max().item<double>());
         EXPECT_LE((got - want).abs().max().item<double>(), tolerance) << "M " << M << " N " << N << " K " << K;
@@ -99,7 +91,7 @@ TEST(PackedBf16, TheDispatcherMatchesFloat64AtEveryBatchSize) {
       const at::Tensor x = random_bf16({M, K}, ++seed), w = random_bf16({N, K}, ++seed);
       const at::Tensor bias = random_bf16({N}, ++seed).to(at::kFloat);
       const at::Tensor got = run_linear(x, w, bias).to(at::kDouble);
-      const at::Tensor want = reference(x, w, bias);
+      const at::Tensor want = reference_product(x, w, bias);
       EXPECT_LE((got - want).abs().max().item<double>(), dispatcher_tolerance(want, K)) << "M " << M << " K " << K;
     }
 }
@@ -147,11 +139,11 @@ TEST(PackedBf16, SeveralOutputsInOneCallWithStridesAndAccumulation) {
   const at::Tensor acc_before = acc.clone();
   linear(x, {{&wq, bq.data_ptr<float>(), wide.data_ptr<float>(), 50, false},
              {&wk, nullptr, acc.data_ptr<float>(), 24, true}});
-  const at::Tensor want_q = reference(x, wq, bq);
+  const at::Tensor want_q = reference_product(x, wq, bq);
   EXPECT_LE((wide.narrow(1, 0, 40).to(at::kDouble) - want_q).abs().max().item<double>(), dispatcher_tolerance(want_q, K));
   EXPECT_TRUE(at::equal(wide.narrow(1, 40, 10), at::full({M, 10}, 7.0f, wide.options())))
       << "columns past the output were written";
-  const at::Tensor want = acc_before.to(at::kDouble) + reference(x, wk, at::Tensor());
+  const at::Tensor want = acc_before.to(at::kDouble) + reference_product(x, wk, at::Tensor());
   EXPECT_LE((acc.to(at::kDouble) - want).abs().max().item<double>(), dispatcher_tolerance(want, K));
 }
 
@@ -173,12 +165,12 @@ TEST(PackedWeightCache, PacksOnceAndAgainWhenTheWeightChanges) {
 
   w.add_(1.0);  // in place, as an optimizer step
   const at::Tensor x = random_bf16({3, 6}, 12);
-  const at::Tensor want = reference(x, w, at::Tensor());
+  const at::Tensor want = reference_product(x, w, at::Tensor());
   EXPECT_LE((run_linear(x, w, at::Tensor(), &cache.get(w)).to(at::kDouble) - want).abs().max().item<double>(),
             dispatcher_tolerance(want, 6));
 
   w = random_bf16({20, 6}, 13);  // replaced, as merge_lora does
-  const at::Tensor want_new = reference(x, w, at::Tensor());
+  const at::Tensor want_new = reference_product(x, w, at::Tensor());
   EXPECT_LE((run_linear(x, w, at::Tensor(), &cache.get(w)).to(at::kDouble) - want_new).abs().max().item<double>(),
             dispatcher_tolerance(want_new, 6));
 
