@@ -59,7 +59,7 @@ RG_AVX512 void tile_f32(const float* x, int64_t ldx, const float* w, int64_t K, 
     }
   }
   if (k < K) {
-    const __mmask16 mask = _cvtu32_mask16((1u << (K - k)) - 1);
+    const __mmask16 mask = simd::first_n(K - k);
     __m512 wv[4];
     for (int r = 0; r < 4; ++r) wv[r] = _mm512_maskz_loadu_ps(mask, wr[r] + k);
     for (int m = 0; m < MT; ++m) {
@@ -139,14 +139,10 @@ void linear_bf16(const at::Tensor& x, const std::vector<LinearOutput>& outputs) 
     linear_packed_bf16(x, outputs, packed);
 }
 
-RG_AVX512 inline __mmask16 first_n(int64_t n) {
-  return n >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << n) - 1);
-}
-
 RG_AVX512 void silu_mul_simd(const float* gate, const float* up, int64_t n, void* out, bool bf16) {
   int64_t i = 0;
   for (; i < n; i += 16) {
-    const __mmask16 mask = n - i >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << (n - i)) - 1);
+    const __mmask16 mask = simd::first_n(n - i);
     const __m512 g = _mm512_maskz_loadu_ps(mask, gate + i);
     const __m512 u = _mm512_maskz_loadu_ps(mask, up + i);
     const __m512 one = _mm512_set1_ps(1.0f);
@@ -167,12 +163,12 @@ RG_AVX512 void rms_norm_simd(const float* x, int64_t begin, int64_t end, int64_t
     const float* xr = x + r * hidden;
     __m512 squares = _mm512_setzero_ps();
     for (int64_t i = 0; i < hidden; i += 16) {
-      const __m512 v = _mm512_maskz_loadu_ps(first_n(hidden - i), xr + i);
+      const __m512 v = _mm512_maskz_loadu_ps(simd::first_n(hidden - i), xr + i);
       squares = _mm512_fmadd_ps(v, v, squares);
     }
     const float scale = 1.0f / std::sqrt(_mm512_reduce_add_ps(squares) / static_cast<float>(hidden) + eps);
     for (int64_t i = 0; i < hidden; i += 16) {
-      const __mmask16 mask = first_n(hidden - i);
+      const __mmask16 mask = simd::first_n(hidden - i);
       const __m512 w = bf16_weight ? simd::load_bf16(static_cast<const uint16_t*>(weight) + i, mask)
                                    : _mm512_maskz_loadu_ps(mask, static_cast<const float*>(weight) + i);
       const __m512 y = _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(mask, xr + i), _mm512_set1_ps(scale)), w);

@@ -10,7 +10,6 @@
 
 #include "model/cpu_kernels.h"
 #include "model/simd_math.h"
-#include "util/error.h"
 
 namespace regenesis {
 
@@ -77,11 +76,6 @@ RG_AVX512 inline __m512 load16(const T* p, __mmask16 mask) {
     return simd::load_bf16(reinterpret_cast<const uint16_t*>(p), mask);
 }
 
-RG_AVX512 inline __mmask16 first_n(int64_t n) {
-  if (n <= 0) return 0;
-  return n >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << n) - 1);
-}
-
 // Scores of HN heads (queries qs, already scaled) over keys lo..position, 16 keys per step: a
 // block stores each pair of dimensions of its keys together ([head_dim / 2, block_size, 2]), so
 // one load gives 16 keys x 2 dimensions and the dot products need no horizontal sums.
@@ -94,7 +88,7 @@ RG_AVX512 void scores_f32(const float* qs, int64_t hd, const Task& task, int64_t
   for (int64_t t = lo; t <= task.position;) {
     const int64_t o = t % bs;
     const int64_t c = std::min<int64_t>({16, bs - o, task.position + 1 - t});
-    const __mmask16 mask = first_n(c), low = first_n(2 * c), high = first_n(2 * c - 16);
+    const __mmask16 mask = simd::first_n(c), low = simd::first_n(2 * c), high = simd::first_n(2 * c - 16);
     const float* kt = keys + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
     __m512 acc[HN];
     for (int j = 0; j < HN; ++j) acc[j] = _mm512_setzero_ps();
@@ -148,7 +142,7 @@ RG_AVX512_BF16 void scores_bf16(const uint32_t* qp, int64_t hd, const Task& task
   auto chunk_at = [&](int64_t t, const uint16_t** kt, __mmask16* mask, int64_t* count) {
     const int64_t o = t % bs;
     *count = std::min<int64_t>({16, bs - o, task.position + 1 - t});
-    *mask = first_n(*count);
+    *mask = simd::first_n(*count);
     *kt = base + ((int64_t(task.blocks[t / bs]) * kvh + g) * hd) * bs + o * 2;
   };
   const uint16_t* kt[kChunks];
@@ -201,9 +195,9 @@ RG_AVX512 void values_f32(const float* probs, int64_t stride, const float* inver
   __mmask16 low[DV], high[DV], keep[DV];
   for (int v = 0; v < DV; ++v) {
     const int64_t dims = hd - d0 - 16 * v;
-    keep[v] = first_n(dims);
-    low[v] = first_n(2 * dims);
-    high[v] = first_n(2 * dims - 16);
+    keep[v] = simd::first_n(dims);
+    low[v] = simd::first_n(2 * dims);
+    high[v] = simd::first_n(2 * dims - 16);
   }
   __m512 acc[HN][DV];
   for (int j = 0; j < HN; ++j)
@@ -240,7 +234,7 @@ RG_AVX512_BF16 void values_bf16(const uint16_t* weights, int64_t stride, const f
                                 const AttentionShape& s, const c10::BFloat16* values, float* out) {
   const int64_t bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
   __mmask16 keep[DV];
-  for (int v = 0; v < DV; ++v) keep[v] = first_n(hd - d0 - 16 * v);
+  for (int v = 0; v < DV; ++v) keep[v] = simd::first_n(hd - d0 - 16 * v);
   __m512 acc[HN][DV];
   for (int j = 0; j < HN; ++j)
     for (int v = 0; v < DV; ++v) acc[j][v] = _mm512_setzero_ps();
@@ -294,11 +288,11 @@ void values_simd(const float* probs, const uint16_t* weights, int64_t stride, co
 RG_AVX512 float softmax_numerators(float* x, int64_t n) {
   __m512 top = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
   for (int64_t i = 0; i < n; i += 16)
-    top = _mm512_max_ps(top, _mm512_mask_loadu_ps(top, first_n(n - i), x + i));
+    top = _mm512_max_ps(top, _mm512_mask_loadu_ps(top, simd::first_n(n - i), x + i));
   const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(top));
   __m512 sum = _mm512_setzero_ps();
   for (int64_t i = 0; i < n; i += 16) {
-    const __mmask16 mask = first_n(n - i);
+    const __mmask16 mask = simd::first_n(n - i);
     const __m512 e = simd::exp_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, x + i), max));
     _mm512_mask_storeu_ps(x + i, mask, e);
     sum = _mm512_add_ps(sum, _mm512_maskz_mov_ps(mask, e));
@@ -410,97 +404,7 @@ void attention_typed(const std::vector<Task>& tasks, const AttentionShape& s, co
   });
 }
 
-// One token's keys and values of KV head g, dimensions d0 .. d1 - 1, into its cache slot (offset
-// o of block `block`), the portable way.
-template <typename T>
-void write_slot(const float* kr, const float* vr, int64_t block, int64_t o, int64_t g, int64_t d0, int64_t d1,
-                const AttentionShape& s, T* kp, T* vp) {
-  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
-  T* kt = kp + ((block * kvh + g) * hd) * bs + o * 2;
-  T* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + o % 2;
-  for (int64_t d = d0; d < d1; ++d) {
-    kt[(d / 2) * bs * 2 + d % 2] = static_cast<T>(kr[d]);
-    vt[2 * d] = static_cast<T>(vr[d]);
-    if (o % 2 == 0) vt[2 * d + 1] = static_cast<T>(0.0f);  // the pair's other half: not garbage
-  }
-}
-
-#if REGENESIS_SIMD
-// The same for bfloat16 and 16 dimensions from d0 (an even number): keys go out as 32-bit pairs of
-// dimensions (one per 64-byte key line), values as the low or high halves of their position
-// pair's words.
-RG_AVX512 void write_slot_bf16(const float* kr, const float* vr, int64_t block, int64_t o, int64_t g, int64_t d0,
-                               const AttentionShape& s, uint16_t* kp, uint16_t* vp) {
-  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads, pairs = (bs + 1) / 2;
-  const int64_t dims = std::min<int64_t>(16, hd - d0);
-  const __mmask16 mask = first_n(dims);
-  uint32_t* kt = reinterpret_cast<uint32_t*>(kp + ((block * kvh + g) * hd) * bs + o * 2);
-  alignas(32) uint32_t words[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(words), simd::to_bf16(_mm512_maskz_loadu_ps(mask, kr + d0)));
-  for (int64_t p = 0; p < dims / 2; ++p) kt[(d0 / 2 + p) * bs] = words[p];
-  uint16_t* vt = vp + ((block * kvh + g) * pairs + o / 2) * hd * 2 + 2 * d0;
-  const __m512i v = _mm512_cvtepu16_epi32(simd::to_bf16(_mm512_maskz_loadu_ps(mask, vr + d0)));
-  if (o % 2 == 0) {  // the low halves; the high halves zeroed (not garbage) until o + 1 comes
-    _mm512_mask_storeu_epi32(vt, mask, v);
-  } else {
-    const uint32_t halves = dims >= 16 ? 0xFFFFFFFFu : (1u << (2 * dims)) - 1;
-    _mm512_mask_storeu_epi16(vt, _cvtu32_mask32(halves & 0xAAAAAAAAu), _mm512_slli_epi32(v, 16));
-  }
-}
-#endif
-
-template <typename T>
-void write_kv_typed(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
-                    const AttentionShape& s, at::Tensor& keys, at::Tensor& values) {
-  T* kp = reinterpret_cast<T*>(keys.data_ptr());
-  T* vp = reinterpret_cast<T*>(values.data_ptr());
-  const int64_t hd = s.head_dim, bs = s.block_size, kvh = s.kv_heads;
-  struct Slot { int64_t token, block, offset; };
-  std::vector<Slot> slots;
-  for (int64_t r = 0; r < num_rows; ++r)
-    for (int64_t j = 0; j < rows[r].count; ++j) {
-      const int64_t p = rows[r].start + j;
-      slots.push_back({rows[r].first_token + j, rows[r].blocks[p / bs], p % bs});
-    }
-  bool simd = false;
-#if REGENESIS_SIMD
-  simd = std::is_same_v<T, c10::BFloat16> && kernels::simd_available(at::kFloat) && hd % 2 == 0;
-#endif
-  // The threads split heads and 16-dimension slices, each writing every token in order: an even
-  // position zeroes the half of its pair where the odd one goes, so within a slice the odd one
-  // must come after it.
-  const int64_t slices = simd ? (hd + 15) / 16 : 1, width = simd ? 16 : hd;
-  at::parallel_for(0, kvh * slices, slots.size() >= 8 ? 1 : kvh * slices, [&](int64_t begin, int64_t end) {
-    for (int64_t unit = begin; unit < end; ++unit) {
-      const int64_t g = unit / slices, d0 = (unit % slices) * width;
-      for (const Slot& slot : slots) {
-        const float* kr = k + (slot.token * kvh + g) * hd;
-        const float* vr = v + (slot.token * kvh + g) * hd;
-#if REGENESIS_SIMD
-        if constexpr (std::is_same_v<T, c10::BFloat16>)
-          if (simd) {
-            write_slot_bf16(kr, vr, slot.block, slot.offset, g, d0, s, reinterpret_cast<uint16_t*>(kp),
-                            reinterpret_cast<uint16_t*>(vp));
-            continue;
-          }
-#endif
-        write_slot(kr, vr, slot.block, slot.offset, g, d0, std::min(hd, d0 + width), s, kp, vp);
-      }
-    }
-  });
-}
-
 }  // namespace
-
-void write_kv(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
-              const AttentionShape& shape, at::Tensor& keys, at::Tensor& values) {
-  if (keys.scalar_type() == at::kFloat)
-    write_kv_typed<float>(k, v, rows, num_rows, shape, keys, values);
-  else if (keys.scalar_type() == at::kBFloat16)
-    write_kv_typed<c10::BFloat16>(k, v, rows, num_rows, shape, keys, values);
-  else
-    fail("KV cache: dtype ", at::toString(keys.scalar_type()), " is not supported by the cached forward");
-}
 
 void paged_attention(const float* q, const AttentionRow* rows, int64_t num_rows,
                      const AttentionShape& shape, const at::Tensor& keys, const at::Tensor& values,

@@ -22,6 +22,7 @@ struct AttentionShape {
 
 // Stores the new tokens' keys and values k, v [tokens, kv_heads * head_dim] (float32) into the
 // cache tensors of one layer (layouts in model/kv_cache.h), rounded to the cache dtype.
+// (paged_kv_write.cpp)
 void write_kv(const float* k, const float* v, const AttentionRow* rows, int64_t num_rows,
               const AttentionShape& shape, at::Tensor& keys, at::Tensor& values);
 

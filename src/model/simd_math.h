@@ -1,8 +1,9 @@
 #pragma once
-// AVX-512 building blocks shared by the kernels (cpu_kernels.cpp, paged_attention.cpp): a
-// vectorised exp, bfloat16 <-> float32 conversion, and the 4-way horizontal sum. Each function
-// carries its own target attribute, so the translation units are compiled for the baseline ISA
-// and only call these after checking cpu_features() at run time.
+// AVX-512 building blocks shared by the kernels (cpu_kernels.cpp, amx_bf16.cpp,
+// paged_attention.cpp, paged_kv_write.cpp, packed_bf16.cpp): a vectorised exp, bfloat16 <->
+// float32 conversion, lane masks, the 4-way horizontal sum and the store of 16 output columns.
+// Each function carries its own target attribute, so the translation units are compiled for the
+// baseline ISA and only call these after checking cpu_features() at run time.
 #include <cstdint>
 
 #if defined(__x86_64__)
@@ -51,6 +52,12 @@ RG_AVX512 inline __m512 exp_ps(__m512 x) {
   return _mm512_scalef_ps(p, n);
 }
 
+// The mask of the first n of 16 lanes (none for n <= 0, all for n >= 16).
+RG_AVX512 inline __mmask16 first_n(int64_t n) {
+  if (n <= 0) return 0;
+  return n >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << n) - 1);
+}
+
 // 16 bfloat16 values (only those in `mask`, the others 0) widened to float32.
 RG_AVX512 inline __m512 load_bf16(const uint16_t* p, __mmask16 mask) {
   const __m256i half = _mm256_maskz_loadu_epi16(mask, p);
@@ -84,7 +91,7 @@ RG_AVX512 inline __m128 sum4(__m512 a, __m512 b, __m512 c, __m512 d) {
 // accumulating), for c < columns (a weight's last block of 16 outputs may be partial).
 RG_AVX512 inline void store_block(__m512 sums, float* out, const float* bias, bool accumulate,
                                   int64_t columns) {
-  const __mmask16 mask = columns >= 16 ? __mmask16(0xffff) : _cvtu32_mask16((1u << columns) - 1);
+  const __mmask16 mask = first_n(columns);
   if (bias) sums = _mm512_add_ps(sums, _mm512_maskz_loadu_ps(mask, bias));
   if (accumulate) sums = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out), sums);
   _mm512_mask_storeu_ps(out, mask, sums);
